@@ -1,0 +1,52 @@
+# Set-up is idempotent: every target that needs the venv or node_modules depends on them.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+
+.PHONY: install chromium build watch serve test bench record pdf clean
+
+install: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: pyproject.toml setup.py $(wildcard native/*.c)
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Browser tests use Debian's Chromium (Playwright cannot download its own browser here).
+chromium:
+	@if ! command -v chromium >/dev/null || ! command -v pdftotext >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils fonts-dejavu-core >/dev/null; \
+	  else echo "need chromium and poppler-utils: sudo apt-get install chromium poppler-utils" >&2; exit 1; fi; \
+	fi
+
+build: install
+	$(PY) build.py
+
+watch: install
+	$(PY) build.py --watch
+
+serve: build
+	$(PY) -m server
+
+test: install chromium
+	$(PY) build.py
+	$(PY) -m pytest tests
+
+bench: install
+	$(PY) build.py
+	$(PY) -m tests.bench
+
+record: install
+	$(PY) -m demos record
+
+pdf: build chromium
+	$(PY) -m deck.pdf site talk.pdf
+
+clean:
+	rm -rf site .site-* .cache build *.egg-info talk.pdf
