@@ -1,0 +1,113 @@
+"""The thread timeline: each thread's on-CPU time per interval, sampled from outside the process.
+
+The parent reads /proc/<tid>/schedstat (its first field is nanoseconds on CPU)
+every millisecond. Sampling from inside the process would need the GIL, and so
+could not see the GIL being handed over. Where /proc is missing, psutil gives
+per-thread CPU times at a coarser rate, and the timeline says so.
+"""
+import math
+import os
+
+MAX_INTERVALS = 2000  # longer timelines are merged into wider intervals to stay small
+
+
+def _read(path):
+    try:
+        with open(path) as f:
+            return f.read()
+    except OSError:
+        return ""
+
+
+class Sampler:
+    def __init__(self, pid, started, tasks=None):
+        self.pid, self.started, self.tasks = pid, started, tasks
+        self.proc = os.path.isdir(f"/proc/{pid}")
+        self.t, self.threads = [], {}  # tid -> {fd, last, first, deltas, name}
+        if not self.proc:
+            import psutil
+            self.process = psutil.Process(pid)
+
+    def _tids(self):
+        if self.tasks:
+            tids = self.tasks()
+            if tids is not None:
+                return tids
+        try:
+            return [int(tid) for tid in os.listdir(f"/proc/{self.pid}/task")]
+        except OSError:
+            return []
+
+    def _name(self, tid, tgid):
+        if int(tgid) == tid:
+            return "main thread" if tid == self.pid else f"process {tid}"
+        workers = sum(1 for t in self.threads.values() if t["tgid"] == tgid and t["tid"] != int(tgid))
+        return f"thread {workers + 1}" + ("" if int(tgid) == self.pid else f" of {tgid}")
+
+    def discover(self):
+        if not self.proc:
+            return
+        for tid in self._tids():
+            if tid in self.threads:
+                continue
+            try:
+                fd = os.open(f"/proc/{tid}/schedstat", os.O_RDONLY)
+            except OSError:
+                continue
+            tgid = next((line.split()[1] for line in _read(f"/proc/{tid}/status").splitlines()
+                         if line.startswith("Tgid:")), str(tid))
+            name = self._name(tid, tgid)
+            self.threads[tid] = {"tid": tid, "tgid": tgid, "fd": fd, "last": 0, "first": len(self.t),
+                                 "deltas": [], "name": name}
+
+    def _cpu_ns(self):
+        if not self.proc:
+            return {t.id: int((t.user_time + t.system_time) * 1e9) for t in self.process.threads()}
+        values = {}
+        for tid, thread in self.threads.items():
+            if thread["fd"] is None:
+                continue
+            try:
+                values[tid] = int(os.pread(thread["fd"], 64, 0).split()[0])
+            except (OSError, IndexError, ValueError):  # the thread has ended: its last value stands
+                os.close(thread["fd"])
+                thread["fd"] = None
+        return values
+
+    def sample(self, now):
+        try:
+            values = self._cpu_ns()
+        except Exception:  # psutil: the process is gone
+            return
+        self.t.append(round(now - self.started, 5))
+        for tid, ns in values.items():
+            if tid not in self.threads:  # psutil mode discovers threads here
+                self.threads[tid] = {"tid": tid, "tgid": str(self.pid), "fd": None, "last": 0,
+                                     "first": len(self.t) - 1, "deltas": [],
+                                     "name": "main thread" if tid == self.pid else f"thread {len(self.threads)}"}
+            thread = self.threads[tid]
+            thread["deltas"].append((ns - thread["last"]) / 1e9)
+            thread["last"] = ns
+        for thread in self.threads.values():  # ended threads: nothing more on CPU
+            while thread["first"] + len(thread["deltas"]) < len(self.t):
+                thread["deltas"].append(0.0)
+
+    def close(self):
+        for thread in self.threads.values():
+            if thread["fd"] is not None:
+                os.close(thread["fd"])
+                thread["fd"] = None
+
+    def timeline(self, cell_start=None, cell_end=None):
+        n = len(self.t)
+        step = max(1, math.ceil(n / MAX_INTERVALS))
+        t = [self.t[min(i + step, n) - 1] for i in range(0, n, step)]
+        threads = []
+        for thread in sorted(self.threads.values(), key=lambda th: (th["tgid"] != str(self.pid), th["tid"])):
+            full = [0.0] * thread["first"] + thread["deltas"]
+            full += [0.0] * (n - len(full))
+            merged = [round(sum(full[i:i + step]), 6) for i in range(0, n, step)]
+            threads.append({"tid": thread["tid"], "pid": int(thread["tgid"]), "name": thread["name"],
+                            "cpu_s": round(sum(full), 6), "on_cpu": merged})
+        return {"source": "schedstat" if self.proc else "psutil", "coarse": not self.proc,
+                "t": t, "cell_start_s": cell_start, "cell_end_s": cell_end, "threads": threads}

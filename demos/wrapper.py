@@ -1,0 +1,66 @@
+"""The timing wrapper, the same for every Python cell, on Python 2.7 and 3.6+ alike.
+
+    python wrapper.py SPEC REPORT   run a cell; SPEC (JSON) holds setup, source and params
+    python wrapper.py --facts       print this interpreter's facts as JSON
+
+For a cell it: puts the parameters in the cell's globals, runs the setup (the
+hidden cells it includes) untimed, compiles the cell's own source with
+print_function and division (so the same text runs on 2.7 and 3.x), reads the
+clock just before and after running it, and writes {"cell_s", "start", "end"}
+(start and end are epoch seconds, comparable with the parent's clock) as JSON
+to the file REPORT. The cell's stdout and stderr stay its own; an exception
+prints its traceback and exits 1.
+"""
+import __future__
+import json
+import platform
+import sys
+import time
+import traceback
+
+clock = getattr(time, "perf_counter", time.time)
+FLAGS = __future__.print_function.compiler_flag | __future__.division.compiler_flag
+
+
+def facts():
+    is_gil_enabled = getattr(sys, "_is_gil_enabled", None)
+    new_gil = hasattr(sys, "getswitchinterval")  # 3.2+: time-based; before, a check every N ticks
+    return {
+        "version": platform.python_version(),
+        "implementation": platform.python_implementation(),
+        "gil_enabled": is_gil_enabled() if is_gil_enabled else True,
+        "switch_interval": sys.getswitchinterval() if new_gil else None,
+        "check_interval": None if new_gil else sys.getcheckinterval(),
+    }
+
+
+def run(spec):
+    namespace = {"__name__": "__main__", "__builtins__": __builtins__}
+    namespace.update(spec["params"])
+    exec(compile(spec["setup"], "<setup>", "exec", FLAGS, True), namespace)
+    code = compile(spec["source"], "<cell %s>" % spec["id"], "exec", FLAGS, True)
+    start, t0 = time.time(), clock()
+    exec(code, namespace)
+    t1 = clock()
+    return {"cell_s": t1 - t0, "start": start, "end": start + (t1 - t0)}
+
+
+def main():
+    if sys.argv[1] == "--facts":
+        print(json.dumps(facts()))
+        return 0
+    with open(sys.argv[1]) as f:
+        spec = json.load(f)
+    try:
+        timing = run(spec)
+    except BaseException:
+        traceback.print_exc()
+        return 1
+    sys.stdout.flush()
+    with open(sys.argv[2], "w") as report:
+        report.write(json.dumps(timing))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
