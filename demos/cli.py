@@ -1,0 +1,120 @@
+"""`python -m demos list | run | record | interpreters`: the runner from the shell."""
+import argparse
+import json
+import sys
+
+from deck.cells import load_manifest
+from deck.errors import DeckError
+from demos import interpreters
+from demos.record import record
+from demos.runner import run_cell
+
+DECK = "slides/gil.md"
+
+
+class UsageError(Exception):
+    """A mistake on the command line: one line on stderr, exit 2."""
+
+
+def cells_by_id(deck):
+    return {cell["id"]: cell for cell in load_manifest(deck)["cells"]}
+
+
+def find_cell(deck, cell_id):
+    cells = cells_by_id(deck)
+    if cell_id not in cells or cells[cell_id]["hidden"]:
+        runnable = ", ".join(c for c in cells if not cells[c]["hidden"])
+        raise UsageError(f"unknown cell {cell_id!r} (cells: {runnable})")
+    return cells[cell_id]
+
+
+def parse_params(pairs):
+    params = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise UsageError(f"--param wants NAME=VALUE, got {pair!r}")
+        params[name] = value
+    return params
+
+
+def cmd_list(args):
+    for cell in cells_by_id(args.deck).values():
+        if cell["hidden"]:
+            continue
+        params = " ".join(f"{n}={d['default']}" for n, d in cell["params"].items())
+        where = "native" if cell["native"] else ",".join(cell["interpreters"]) or cell["language"]
+        print(f"{cell['id']:28} {cell['language']:6} {where:10} {params}")
+
+
+def cmd_interpreters(args):
+    for interp in interpreters.find():
+        gil = "GIL" if interp["gil_enabled"] else "free-threaded"
+        switch = (f"switch interval {interp['switch_interval'] * 1000:g} ms" if interp["switch_interval"]
+                  else f"check interval {interp['check_interval']} ticks")
+        mark = " (default)" if interp["default"] else ""
+        print(f"{interp['name']:18} {gil:13} {switch:26} {interp['path']}{mark}")
+
+
+def progress_line(update):
+    print(f"\r  run {update['run']}/{update['of']}", end="", file=sys.stderr, flush=True)
+
+
+def cmd_run(args):
+    cell = find_cell(args.deck, args.cell)
+    try:
+        result = run_cell(cell, python=args.python, repeat=args.repeat, params=parse_params(args.param),
+                          progress=None if args.json else progress_line)
+    except (ValueError, LookupError, RuntimeError) as error:
+        raise UsageError(str(error)) from None
+    if args.json:
+        json.dump(result, sys.stdout)
+        print()
+        return
+    print(file=sys.stderr)
+    s, interp = result["summary"], result["interpreter"]
+    print(f"{cell['id']} on {interp['name']} ({interp['path']}), {len(result['runs'])} run(s)")
+    for run in result["runs"]:
+        print(f"  {run['status']:8} cell {run['cell_s'] or 0:.3f} s  wall {run['wall_s']:.3f} s  "
+              f"ctx switches {run['voluntary_ctxt']}/{run['involuntary_ctxt']}")
+    if s["median_cell_s"] is not None:
+        print(f"  cell time median {s['median_cell_s']:.3f} s (min {s['min_cell_s']:.3f}, max {s['max_cell_s']:.3f}); "
+              f"CPU utilisation {s['cpu_utilisation']:.2f}")
+    last = result["runs"][-1]
+    for stream in ("stdout", "stderr"):
+        if last[stream].strip():
+            print(f"  {stream}: " + last[stream].strip().replace("\n", "\n    "))
+
+
+def cmd_record(args):
+    path = record(load_manifest(args.deck)["cells"], out=args.out)
+    print(f"wrote {path}")
+
+
+def parser():
+    p = argparse.ArgumentParser(prog="python -m demos", description=__doc__)
+    p.add_argument("--deck", default=DECK, help="the deck the cells come from (default: %(default)s)")
+    sub = p.add_subparsers(dest="command", required=True)
+    sub.add_parser("list", help="the deck's demo cells").set_defaults(func=cmd_list)
+    sub.add_parser("interpreters", help="Pythons found on this host").set_defaults(func=cmd_interpreters)
+    run = sub.add_parser("run", help="run one cell and measure it")
+    run.add_argument("cell")
+    run.add_argument("--python", help="interpreter path or name (see `interpreters`); default: this venv's")
+    run.add_argument("--repeat", type=int, help="runs to take (default: the cell's repeat=)")
+    run.add_argument("--param", action="append", default=[], metavar="NAME=VALUE")
+    run.add_argument("--json", action="store_true", help="print the result as one JSON object")
+    run.set_defaults(func=cmd_run)
+    rec = sub.add_parser("record", help="run every demo here and write results/<machine>.json")
+    rec.add_argument("--out", help="results file (default: results/<machine>.json)")
+    rec.set_defaults(func=cmd_record)
+    return p
+
+
+def main(argv=None):
+    args = parser().parse_args(argv)
+    try:
+        args.func(args)
+    except (UsageError, DeckError, OSError) as error:
+        print(f"python -m demos: {error}", file=sys.stderr)
+        return 2
+    return 0
