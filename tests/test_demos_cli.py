@@ -1,0 +1,49 @@
+"""`python -m demos` as a user types it: the documented JSON, one clear line and exit 2 on mistakes."""
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT
+
+
+def demos(*args):
+    return subprocess.run([sys.executable, "-m", "demos", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_run_json_prints_one_result_object():
+    done = demos("run", "countdown-sequential", "--repeat", "2", "--param", "TOTAL_WORK=100000", "--json")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["cell"] == "countdown-sequential" and len(result["runs"]) == 2
+    assert result["params"] == {"TOTAL_WORK": 100000}
+    assert result["interpreter"]["path"] == sys.executable
+
+
+def test_list_names_every_runnable_cell_and_no_hidden_one():
+    out = demos("list").stdout
+    assert "countdown-threads" in out and "native-threads" in out
+    assert "convoy-setup" not in out
+
+
+def test_interpreters_lists_the_default_and_27():
+    out = demos("interpreters").stdout
+    assert "(default)" in out and "cpython-2.7.18" in out
+
+
+@pytest.mark.parametrize("args, message", [
+    (["run", "no-such-cell"], "unknown cell 'no-such-cell'"),
+    (["run", "convoy-setup"], "unknown cell 'convoy-setup'"),
+    (["run", "countdown-threads", "--param", "TOTAL_WORK=lots"], "parameter TOTAL_WORK: expected int"),
+    (["run", "countdown-threads", "--param", "TOTAL_WORK"], "--param wants NAME=VALUE"),
+    (["run", "countdown-threads", "--python", "/no/such/python"], "no interpreter '/no/such/python'"),
+    (["run", "native-threads", "--python", "2.7"], "does not run on cpython-2.7.18"),
+    (["run", "countdown-threads", "--repeat", "0"], "repeat must be"),
+], ids=["unknown", "hidden", "bad-param", "param-syntax", "missing-interpreter", "wrong-interpreter", "repeat"])
+def test_mistakes_give_one_clear_line_and_exit_2(args, message):
+    done = demos(*args)
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], done.stderr

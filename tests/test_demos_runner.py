@@ -1,0 +1,162 @@
+"""The runner, measured from outside: statuses, limits, timelines, interpreters."""
+import hashlib
+import os
+
+import pytest
+
+from deck.cells import load_manifest
+from demos import interpreters
+from demos.params import coerce
+from demos.runner import run_cell
+
+PY27 = "/root/.pyenv/versions/2.7.18/bin/python"
+PY36 = "/root/.pyenv/versions/3.6.15/bin/python"
+DECK = {cell["id"]: cell for cell in load_manifest()["cells"]}
+
+
+def cell(source, **overrides):
+    """A cell as the manifest has it, for code that is not in the deck (runaways)."""
+    base = {"id": "test", "language": "python", "line": 1, "source": source, "setup": "", "hidden": False,
+            "timeout": 10.0, "repeat": 1, "memory_mb": 512, "interpreters": ["2.7", "3"], "native": False,
+            "browser": False, "includes": [], "group": None, "params": {}}
+    base.update(overrides)
+    base["sha256"] = hashlib.sha256((base["setup"] + "\n" + base["source"]).encode()).hexdigest()
+    return base
+
+
+def alive(pid):
+    """Running, not a zombie waiting for init to reap it."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] not in "ZX"
+    except FileNotFoundError:
+        return False
+
+
+def only_run(result):
+    assert len(result["runs"]) == 1
+    return result["runs"][0]
+
+
+def busy_intervals(run, min_share=0.5):
+    """Per worker thread, the set of sample intervals in the timed region where it was on CPU."""
+    timeline = run["timeline"]
+    t = [0.0] + timeline["t"]
+    rows = []
+    for thread in timeline["threads"]:
+        if thread["name"] == "main thread":
+            continue
+        busy = {i for i, cpu in enumerate(thread["on_cpu"])
+                if timeline["cell_start_s"] <= t[i] and t[i + 1] <= timeline["cell_end_s"]
+                and cpu >= min_share * (t[i + 1] - t[i])}
+        rows.append(busy)
+    return rows
+
+
+@pytest.mark.parametrize("source, status", [
+    ("while True: pass", "timeout"),
+    ("x = bytearray(10 * 2**30)", "killed: memory"),
+    ("import sys\nwhile True: sys.stdout.write('x' * 65536)", "killed: output"),
+    ("import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass", "killed: processes"),
+    ("raise SystemExit(3)", "error"),
+], ids=["infinite-loop", "10-GB-allocation", "100-MB-output", "fork-bomb", "exit-3"])
+def test_runaway_cells_are_stopped_and_reported(source, status):
+    run = only_run(run_cell(cell(source, timeout=3.0)))
+    assert run["status"] == status
+    # the runner keeps working afterwards, and nothing of the runaway is left
+    assert only_run(run_cell(cell("print('still here')")))["stdout"] == "still here\n"
+
+
+def test_a_timeout_kills_the_whole_process_group():
+    source = "import subprocess, sys\nsubprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])\nwhile True: pass"
+    run = only_run(run_cell(cell(source, timeout=2.0)))
+    assert run["status"] == "timeout"
+    children = [t["pid"] for t in run["timeline"]["threads"] if t["name"].startswith("process")]
+    assert children and not any(alive(pid) for pid in children)
+
+
+def test_output_is_capped_with_a_visible_marker():
+    run = only_run(run_cell(cell("print('y' * 200000)")))
+    assert run["status"] == "ok" and run["truncated"]
+    assert "output truncated" in run["stdout"] and len(run["stdout"]) < 70000
+
+
+def test_run_json_shape():
+    result = run_cell(DECK["countdown-threads"], repeat=2, params={"TOTAL_WORK": 200000})
+    assert set(result) >= {"cell", "interpreter", "machine", "runs", "summary", "params", "recorded_at"}
+    assert set(result["interpreter"]) >= {"path", "version", "gil_enabled"}
+    assert set(result["machine"]) >= {"cpu_model", "cores", "memory_gb", "os", "kernel"}
+    for run in result["runs"]:
+        assert set(run) >= {"wall_s", "cell_s", "user_s", "sys_s", "max_rss_kb", "exit_code", "stdout",
+                            "stderr", "timeline", "voluntary_ctxt", "involuntary_ctxt"}
+        assert run["status"] == "ok" and 0 < run["cell_s"] < run["wall_s"]
+    assert set(result["summary"]) >= {"median_cell_s", "min_cell_s", "max_cell_s", "median_wall_s", "cpu_utilisation"}
+    assert result["summary"]["min_cell_s"] <= result["summary"]["median_cell_s"] <= result["summary"]["max_cell_s"]
+
+
+def test_gil_releasing_extension_keeps_both_threads_on_cpu_at_once():
+    run = only_run(run_cell(DECK["native-threads"], repeat=1, params={"TOTAL_WORK": 2 * 10**9}))
+    first, second = busy_intervals(run)
+    assert len(first & second) > 0.5 * min(len(first), len(second))
+    assert run["timeline"]["source"] == "schedstat"
+    assert (run["user_s"] + run["sys_s"]) / run["wall_s"] > 1.5
+
+
+def test_gil_holding_threads_take_turns():
+    run = only_run(run_cell(DECK["native-threads-holding-gil"], repeat=1, params={"TOTAL_WORK": 10**9}))
+    first, second = busy_intervals(run)
+    assert first and second
+    assert len(first & second) < 0.2 * min(len(first), len(second))
+    assert (run["user_s"] + run["sys_s"]) / run["wall_s"] < 1.3
+
+
+def test_the_old_gil_switches_far_more_often_than_the_new():
+    params = {"TOTAL_WORK": 2 * 10**6}
+    old = run_cell(DECK["countdown-threads"], python=PY27, repeat=1, params=params)["summary"]
+    new = run_cell(DECK["countdown-threads"], repeat=1, params=params)["summary"]
+    assert old["voluntary_ctxt"] > 5 * new["voluntary_ctxt"]
+
+
+@pytest.mark.parametrize("python", [PY27, PY36], ids=["2.7", "3.6"])
+def test_the_wrapper_runs_unchanged_on_old_interpreters(python):
+    result = run_cell(DECK["thread-class"], python=python, repeat=1)
+    run = only_run(result)
+    assert run["status"] == "ok", run["stderr"]
+    assert "got foo=42" in run["stdout"] and "says hello to PyCon" in run["stdout"]
+    assert result["interpreter"]["version"].startswith(os.path.basename(os.path.dirname(os.path.dirname(python)))[:3])
+
+
+def test_cpp_cells_compile_once_and_run():
+    first = only_run(run_cell(DECK["cpp-threads"], repeat=1))
+    assert first["status"] == "ok" and "two C++ threads" in first["stdout"]
+    assert len([t for t in first["timeline"]["threads"] if t["cpu_s"] > 0.01]) >= 2
+
+
+def test_native_cells_only_run_where_the_extension_is_built():
+    with pytest.raises(ValueError, match="native extension"):
+        run_cell(DECK["refcount-race"], python="2.7")
+
+
+def test_the_race_cell_loses_updates_and_the_atomic_one_does_not():
+    race = run_cell(DECK["refcount-race"], repeat=5, params={"ITERATIONS": 10**6})
+    atomic = run_cell(DECK["refcount-atomic"], repeat=3, params={"ITERATIONS": 10**6})
+    assert any("is 0" not in run["stdout"] for run in race["runs"])
+    assert all(run["stdout"].strip().endswith("is 0") for run in atomic["runs"])
+
+
+@pytest.mark.parametrize("raw, message", [
+    ({"TOTAL_WORK": "abc"}, "expected int"),
+    ({"TOTAL_WORK": 1}, "outside"),
+    ({"TOTAL_WORK": 1.5}, "expected int"),
+    ({"TOTAL_WORK": True}, "expected int"),
+    ({"NOPE": 1}, "no parameter 'NOPE'"),
+], ids=["text", "below-range", "float-for-int", "bool", "unknown"])
+def test_bad_parameters_name_what_is_wrong(raw, message):
+    with pytest.raises(ValueError, match=message):
+        coerce(DECK["countdown-threads"], raw)
+
+
+def test_interpreters_include_27_and_know_its_old_gil():
+    found = {i["version"][:3]: i for i in interpreters.find()}
+    assert found["2.7"]["check_interval"] == 100 and found["2.7"]["switch_interval"] is None
+    assert interpreters.find()[0]["default"]
