@@ -18,24 +18,26 @@ BLOCK = re.compile(r"^\+> ?(.*)$")
 ELEMENT_COMMENT = re.compile(r"^<!--\s*\.element:\s*(.*?)\s*-->$")
 
 
+FRAGMENT = '<!-- .element: class="fragment" -->'
+
+
 class FragmentPreprocessor(Preprocessor):
+    """Our syntax becomes reveal.js's element comment, so one treeprocessor applies both."""
+
     def run(self, lines):
         out, i = [], 0
         while i < len(lines):
             line = lines[i]
             item, block = ITEM.match(line), BLOCK.match(line)
             if item:
-                out.append(f"{item.group(1)}- {item.group(2)} {{: .fragment }}")
+                out.append(f"{item.group(1)}- {item.group(2)} {FRAGMENT}")
             elif block:
                 text = block.group(1)
-                if text.startswith("#"):
-                    out.append(f"{text} {{: .fragment }}")
-                else:  # the whole paragraph, then attr_list's block form on its last line
+                while i + 1 < len(lines) and lines[i + 1].strip() and not text.startswith("#"):
+                    i += 1  # the whole paragraph is one fragment: mark its last line
                     out.append(text)
-                    while i + 1 < len(lines) and lines[i + 1].strip():
-                        i += 1
-                        out.append(lines[i])
-                    out.append("{: .fragment }")
+                    text = lines[i]
+                out.append(f"{text} {FRAGMENT}")
             else:
                 out.append(line)
             i += 1

@@ -61,7 +61,7 @@ def split_slides(lines, first_line, path):
             slide.notes.append(NOTE.match(line).group(1) or "")
             continue
         if not code and not slide.notes:
-            if not slide.body and line.startswith("{:") and line.rstrip().endswith("}"):
+            if not any(l.strip() for l in slide.body) and line.startswith("{:") and line.rstrip().endswith("}"):
                 slide.attrs.update(parse_brace_attrs(line.strip()[2:-1], path, number))
                 slide.body.append("")  # keep line numbers of the body right
                 continue
