@@ -13,16 +13,16 @@ prints its traceback and exits 1.
 """
 import __future__
 import json
-import platform
 import sys
 import time
-import traceback
 
 clock = getattr(time, "perf_counter", time.time)
 FLAGS = __future__.print_function.compiler_flag | __future__.division.compiler_flag
 
 
 def facts():
+    import platform  # only here: it is slow to import, and a run does not need it
+
     is_gil_enabled = getattr(sys, "_is_gil_enabled", None)
     new_gil = hasattr(sys, "getswitchinterval")  # 3.2+: time-based; before, a check every N ticks
     return {
@@ -54,6 +54,8 @@ def main():
     try:
         timing = run(spec)
     except BaseException:
+        import traceback  # only on failure: keeps start-up short
+
         traceback.print_exc()
         return 1
     sys.stdout.flush()

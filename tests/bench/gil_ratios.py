@@ -1,0 +1,100 @@
+"""The talk's claims as ratios, measured side by side in one run through the real runner (`python -m demos run`)."""
+import statistics
+import subprocess
+import sys
+import time
+
+from deck.cells import load_manifest
+from demos.runner import run_cell
+
+PY27 = "/root/.pyenv/versions/2.7.18/bin/python"
+ROUNDS = 5
+CELLS = {cell["id"]: cell for cell in load_manifest()["cells"]}
+
+
+def spread(values):
+    return f"median {statistics.median(values):.2f} (min {min(values):.2f}, max {max(values):.2f}, n={len(values)})"
+
+
+def cell_s(cell_id, python=None, **params):
+    result = run_cell(CELLS[cell_id], python=python, repeat=1, params=params)
+    run = result["runs"][0]
+    assert run["status"] == "ok", run["stderr"]
+    return run
+
+
+def countdown_ratio(python, label, target):
+    ratios, switches = [], []
+    for _ in range(ROUNDS):  # interleaved, so drift on a shared machine hits both sides alike
+        seq = cell_s("countdown-sequential", python)
+        thr = cell_s("countdown-threads", python)
+        ratios.append(thr["cell_s"] / seq["cell_s"])
+        switches.append(thr["voluntary_ctxt"])
+    print(f"  countdown threads/sequential on {label}: {spread(ratios)}   target {target}")
+    print(f"    voluntary context switches in the threaded run: median {statistics.median(switches):.0f}")
+
+
+def speedup(slow_id, fast_id, label, target, **params):
+    values = []
+    for _ in range(ROUNDS):
+        values.append(cell_s(slow_id, **params)["cell_s"] / cell_s(fast_id, **params)["cell_s"])
+    print(f"  {label}: {spread(values)}   target {target}")
+
+
+def io_threads():
+    values = [cell_s("io-threads", DELAY=0.2)["cell_s"] for _ in range(ROUNDS)]
+    print(f"  two 0.2 s blocking reads in threads: {spread(values)} s   target <= 0.25 s")
+
+
+def refcount():
+    race = [int(cell_s("refcount-race", ITERATIONS=10**6)["stdout"].split()[-1]) for _ in range(10)]
+    atomic = [int(cell_s("refcount-atomic", ITERATIONS=10**6)["stdout"].split()[-1]) for _ in range(10)]
+    print(f"  refcount race non-zero: {sum(v != 0 for v in race)}/10 (values {race})   target >= 9/10")
+    print(f"  atomic refcount zero: {sum(v == 0 for v in atomic)}/10   target 10/10")
+
+
+def bursts():
+    """Median length of a thread's uninterrupted on-CPU run in the two-thread countdown, vs the switch interval."""
+    run = cell_s("countdown-threads", TOTAL_WORK=20_000_000)
+    timeline, lengths = run["timeline"], []
+    t = [0.0] + timeline["t"]
+    for thread in timeline["threads"]:
+        if thread["name"] == "main thread":
+            continue
+        start = None
+        for i, cpu in enumerate(thread["on_cpu"]):
+            busy = cpu > 0.5 * (t[i + 1] - t[i])
+            if busy and start is None:
+                start = t[i]
+            elif not busy and start is not None:
+                lengths.append(t[i] - start)
+                start = None
+    print(f"  timeline burst length under the GIL: median {statistics.median(lengths) * 1000:.1f} ms over "
+          f"{len(lengths)} bursts; sys.getswitchinterval() = {sys.getswitchinterval() * 1000:.1f} ms")
+
+
+def overhead():
+    """`demos run` of an empty cell (parent, sampler, wrapper) vs a bare `python -c pass`."""
+    empty = {**CELLS["getrefcount"], "id": "empty", "source": "pass", "params": {}}
+    ratios = []
+    for _ in range(ROUNDS * 2):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "pass"], check=True)
+        bare = time.perf_counter() - started
+        started = time.perf_counter()
+        run_cell(empty, repeat=1)
+        ratios.append((time.perf_counter() - started) / bare)
+    print(f"  runner overhead, empty cell vs bare `python -c pass`: {spread(ratios)}   target <= 1.3")
+
+
+def main():
+    countdown_ratio(None, "the venv's Python", ">= 0.9 (not faster)")
+    countdown_ratio(PY27, "Python 2.7 (old GIL)", ">= 1.3 (slower)")
+    speedup("countdown-sequential", "countdown-processes", "processes speed-up over sequential", ">= 1.8x",
+            TOTAL_WORK=40_000_000)  # long enough that starting two processes is not the story
+    speedup("native-sequential", "native-threads", "native threads speed-up over native sequential", ">= 1.9x")
+    speedup("native-sequential", "native-threads-holding-gil", "native threads holding the GIL, speed-up", "~ 1x")
+    io_threads()
+    refcount()
+    bursts()
+    overhead()
