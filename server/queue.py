@@ -1,0 +1,118 @@
+"""One benchmark at a time: a bounded queue with a single worker thread.
+
+Identical requests already queued or running share one job; the last result
+for each (cell, parameters, interpreter) is kept, so a slide can show numbers
+at once while a fresh run is on its way.
+"""
+import collections
+import json
+import threading
+import time
+import uuid
+
+from demos.runner import run_cell
+
+
+class QueueFull(Exception):
+    pass
+
+
+class Job:
+    def __init__(self, cell, params, interpreter, repeat):
+        self.id = uuid.uuid4().hex[:12]
+        self.cell, self.params, self.interpreter, self.repeat = cell, params, interpreter, repeat
+        self.status, self.result, self.error = "queued", None, None
+        self.created, self.started, self.finished = time.time(), None, None
+        self.events, self.changed = [], threading.Condition()
+
+    @property
+    def key(self):
+        return run_key(self.cell["id"], self.params, self.interpreter["path"]) + (self.repeat,)
+
+    def emit(self, event, data):
+        with self.changed:
+            self.events.append((event, data))
+            self.changed.notify_all()
+
+    def wait_events(self, start, timeout):
+        """Events from index `start` on; waits up to timeout for a new one."""
+        with self.changed:
+            if len(self.events) <= start:
+                self.changed.wait(timeout)
+            return self.events[start:]
+
+    def describe(self, position=None):
+        return {"job": self.id, "cell": self.cell["id"], "status": self.status, "params": self.params,
+                "interpreter": self.interpreter["name"], "repeat": self.repeat, "position": position,
+                "created": self.created, "started": self.started, "finished": self.finished,
+                "result": self.result, "error": self.error}
+
+
+def run_key(cell_id, params, interpreter_path):
+    return (cell_id, json.dumps(params, sort_keys=True), interpreter_path)
+
+
+class RunQueue:
+    def __init__(self, max_queued, jobs_kept):
+        self.max_queued, self.jobs_kept = max_queued, jobs_kept
+        self.lock = threading.Lock()
+        self.wake = threading.Condition(self.lock)
+        self.pending = collections.deque()
+        self.jobs = collections.OrderedDict()
+        self.last = {}  # run_key → last live result
+        self.worker = None
+
+    def submit(self, cell, params, interpreter, repeat):
+        """(job, coalesced): an identical queued or running job is shared, not repeated."""
+        job = Job(cell, params, interpreter, repeat)
+        with self.lock:
+            for other in self.jobs.values():
+                if other.key == job.key and other.status in ("queued", "running"):
+                    return other, True
+            if len(self.pending) >= self.max_queued:
+                raise QueueFull(f"{len(self.pending)} runs are already queued; try again when one is done")
+            self.pending.append(job)
+            self.jobs[job.id] = job
+            while len(self.jobs) > self.jobs_kept:
+                oldest = next(iter(self.jobs.values()))
+                if oldest.status in ("queued", "running"):
+                    break
+                self.jobs.popitem(last=False)
+            if self.worker is None:
+                self.worker = threading.Thread(target=self._work, name="run-worker", daemon=True)
+                self.worker.start()
+            self.wake.notify()
+        job.emit("queued", {"job": job.id, "position": self.position(job)})
+        return job, False
+
+    def get(self, job_id):
+        with self.lock:
+            return self.jobs.get(job_id)
+
+    def position(self, job):
+        """0 once running; n when n-1 jobs are ahead of it."""
+        with self.lock:
+            return list(self.pending).index(job) + 1 if job in self.pending else 0
+
+    def last_result(self, cell_id, params, interpreter_path):
+        return self.last.get(run_key(cell_id, params, interpreter_path))
+
+    def _work(self):
+        while True:
+            with self.lock:
+                while not self.pending:
+                    self.wake.wait()
+                job = self.pending.popleft()
+                job.status, job.started = "running", time.time()
+            job.emit("started", {"job": job.id, "started": job.started})
+            try:
+                result = run_cell(job.cell, python=job.interpreter["path"], repeat=job.repeat, params=job.params,
+                                  progress=lambda update: job.emit("progress", update))
+            except Exception as error:  # the job fails; the worker goes on
+                job.error, job.status = f"{type(error).__name__}: {error}", "failed"
+                job.finished = time.time()
+                job.emit("error", {"job": job.id, "error": job.error})
+                continue
+            job.result, job.status, job.finished = result, "done", time.time()
+            self.last[run_key(job.cell["id"], job.params, job.interpreter["path"])] = result
+            job.emit("done", {"job": job.id, "result": result})
