@@ -21,12 +21,13 @@ def main(argv=None):
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--token", default=os.environ.get("GIL_TOKEN"), help="presenter token; required off loopback")
+    parser.add_argument("--site", help="the built site to serve (default: site/ beside the code)")
     args = parser.parse_args(argv)
     if not is_loopback(args.host) and not args.token:
         print(f"python -m server: refusing to listen on {args.host} without --token: anyone who can reach it "
               "could run the demos on this machine", file=sys.stderr)
         return 2
-    app = create_app({"TOKEN": args.token})
+    app = create_app({"TOKEN": args.token, **({"SITE_DIR": os.path.abspath(args.site)} if args.site else {})})
     if not os.path.exists(os.path.join(app.config["SITE_DIR"], "index.html")):
         print("python -m server: site/ is not built: run `python build.py` (or `make serve`)", file=sys.stderr)
         return 2

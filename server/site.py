@@ -1,5 +1,6 @@
 """The built deck: files only from site/, never above it."""
-from flask import Blueprint, abort, current_app, send_from_directory
+from flask import Blueprint, abort, current_app, request, send_from_directory
+from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 bp = Blueprint("site", __name__)
 ALWAYS_FRESH = {"index.html", "cells.json", "cells.js", "results.js", "build-id.txt"}
@@ -12,8 +13,11 @@ def index():
 
 @bp.get("/<path:path>")
 def static(path):
-    if path.startswith("api/"):
-        abort(404, f"no such endpoint: /{path}")
+    if path.startswith("api/"):  # this catch-all shadows API routes that exist for other methods
+        try:
+            current_app.url_map.bind_to_environ(request.environ).match(f"/{path}", method="POST")
+        except (MethodNotAllowed, NotFound):
+            abort(404, f"no such endpoint: /{path}")
+        abort(405, f"/{path} does not take {request.method}")
     # send_from_directory refuses paths that leave the folder (404), whatever their encoding
-    response = send_from_directory(current_app.config["SITE_DIR"], path, max_age=0 if path in ALWAYS_FRESH else 3600)
-    return response
+    return send_from_directory(current_app.config["SITE_DIR"], path, max_age=0 if path in ALWAYS_FRESH else 3600)
