@@ -1,0 +1,298 @@
+/* The demos plugin: a Run control under every demo cell, its numbers, a chart of related cells and the
+ * per-thread timeline. With the live server (`python -m server`) runs happen on this machine; without
+ * one (static site, file://) the slides show recorded results and single-threaded cells run in the
+ * browser through Pyodide (assets/pyodide-runner.js). Results reach every open window of the deck
+ * (speaker view included) through a BroadcastChannel. */
+(function () {
+  "use strict";
+  var CELLS = {};
+  ((window.GIL_CELLS || {}).cells || []).forEach(function (cell) { CELLS[cell.id] = cell; });
+  var RECORDED = (window.GIL_RESULTS || {}).results || [];
+  var live = null;            // {interpreters, runsOn} when a server answers
+  var known = {};             // "cell|interpreter" → latest result, for the group charts
+  var following = {};         // job id → true: each window follows a job once
+  var channel = "BroadcastChannel" in window ? new BroadcastChannel("gil-demos") : null;
+  var token = new URLSearchParams(location.search).get("token") || sessionStorage.getItem("gil-token");
+  if (token) sessionStorage.setItem("gil-token", token);
+
+  function h(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) {
+      if (key === "text") node.textContent = attrs[key];
+      else node.setAttribute(key, attrs[key]);
+    });
+    (children || []).forEach(function (child) { if (child) node.appendChild(child); });
+    return node;
+  }
+
+  function secs(s) {
+    if (s === null || s === undefined) return "–";
+    return s < 1 ? (s * 1000).toFixed(s < 0.01 ? 2 : 0) + " ms" : s.toFixed(2) + " s";
+  }
+
+  function whyServer(cell) {
+    if (cell.language === "cpp") return "it is C++: it needs a compiler on the live server";
+    if (cell.native) return "it uses the compiled native extension, which only the live server has";
+    if (/multiprocessing/.test(cell.source + cell.setup)) return "it starts processes, which the browser cannot";
+    if (/threading|Thread/.test(cell.source + cell.setup)) return "it needs real threads, which Pyodide does not have";
+    return "it needs the live server (python -m server)";
+  }
+
+  /* ---- showing a result ---- */
+
+  function remember(result) {
+    known[result.cell + "|" + result.interpreter.name] = result;
+  }
+  RECORDED.forEach(function (result) {
+    var key = result.cell + "|" + result.interpreter.name;
+    if (!known[key]) known[key] = result;
+  });
+
+  function chart(cellId, interpreter) {
+    var group = CELLS[cellId] && CELLS[cellId].group;
+    if (!group) return null;
+    var bars = Object.keys(CELLS).filter(function (id) {
+      return CELLS[id].group === group && !CELLS[id].hidden;
+    }).map(function (id) {
+      var result = known[id + "|" + interpreter];
+      return {id: id, value: result && result.summary.median_cell_s};
+    }).filter(function (bar) { return bar.value; });
+    if (bars.length < 2) return null;
+    var most = Math.max.apply(null, bars.map(function (b) { return b.value; }));
+    var svgNS = "http://www.w3.org/2000/svg", rowH = 16, svg = document.createElementNS(svgNS, "svg");
+    svg.setAttribute("class", "group-chart");
+    svg.setAttribute("viewBox", "0 0 420 " + bars.length * (rowH + 4));
+    bars.forEach(function (bar, i) {
+      var y = i * (rowH + 4), w = 200 * bar.value / most;
+      var parts = [["text", {x: 170, y: y + rowH - 4, "text-anchor": "end", "class": bar.id === cellId ? "this" : ""}, bar.id],
+                   ["rect", {x: 176, y: y, width: Math.max(1, w), height: rowH, "class": bar.id === cellId ? "this" : ""}],
+                   ["text", {x: 180 + w, y: y + rowH - 4}, secs(bar.value)]];
+      parts.forEach(function (p) {
+        var node = document.createElementNS(svgNS, p[0]);
+        Object.keys(p[1]).forEach(function (k) { node.setAttribute(k, p[1][k]); });
+        if (p[2]) node.textContent = p[2];
+        svg.appendChild(node);
+      });
+    });
+    return h("div", {"class": "demo-chart", title: "median cell time on " + interpreter}, [svg]);
+  }
+
+  function statsLine(result, label) {
+    var s = result.summary, m = result.machine || {};
+    var parts = ["cell " + secs(s.median_cell_s) + (result.runs.length > 1 ?
+                 " (min " + secs(s.min_cell_s) + ", max " + secs(s.max_cell_s) + ", " + result.runs.length + " runs)" : "")];
+    if (s.median_wall_s) parts.push("wall " + secs(s.median_wall_s));
+    if (s.cpu_utilisation !== undefined && s.cpu_utilisation !== null) parts.push("CPU " + s.cpu_utilisation.toFixed(2) + "×");
+    if (s.voluntary_ctxt !== undefined && s.voluntary_ctxt !== null) parts.push(Math.round(s.voluntary_ctxt) + " context switches");
+    var where = result.interpreter.name + (m.cpu_model ? " · " + m.cpu_model + " (" + m.cores + " cores)" : "");
+    return [h("div", {"class": "demo-stats", text: parts.join(" · ")}),
+            h("div", {"class": "demo-where", text: where + " · " + label})];
+  }
+
+  function show(figure, result, label) {
+    remember(result);
+    var out = figure.gil.out, run = result.runs[result.runs.length - 1];
+    out.textContent = "";
+    out.setAttribute("data-interpreter", result.interpreter.name);
+    statsLine(result, label).forEach(function (node) { out.appendChild(node); });
+    var bad = result.runs.filter(function (r) { return r.status !== "ok"; });
+    if (bad.length) out.appendChild(h("div", {"class": "demo-error", text: bad[0].status + (bad[0].stderr ? ": " + bad[0].stderr.trim().split("\n").pop() : "")}));
+    var row = h("div", {"class": "demo-visuals"});
+    if (run.timeline && run.timeline.threads && run.timeline.threads.length && window.GilTimeline) {
+      row.appendChild(h("div", {"class": "demo-timeline"}, [window.GilTimeline.render(run.timeline)]));
+    }
+    var bars = chart(result.cell, result.interpreter.name);
+    if (bars) row.appendChild(bars);
+    if (row.childNodes.length) out.appendChild(row);
+    if (run.stdout && run.stdout.trim()) out.appendChild(h("pre", {"class": "demo-stdout", text: run.stdout.trim()}));
+    figure.gil.status.textContent = "";
+  }
+
+  function showError(figure, message) {
+    figure.gil.status.textContent = "";
+    figure.gil.out.appendChild(h("div", {"class": "demo-error", role: "alert", text: message}));
+  }
+
+  function showComparison(figure, results) {
+    var table = h("table", {"class": "demo-compare"}, [h("tr", {}, ["interpreter", "cell time", "CPU", "context switches"].map(function (t) { return h("th", {text: t}); }))]);
+    results.forEach(function (r) {
+      table.appendChild(h("tr", {}, [r.interpreter.name, secs(r.summary.median_cell_s),
+        (r.summary.cpu_utilisation || 0).toFixed(2) + "×", String(Math.round(r.summary.voluntary_ctxt || 0))].map(function (t) { return h("td", {text: t}); })));
+    });
+    figure.gil.out.insertBefore(table, figure.gil.out.firstChild);
+  }
+
+  /* ---- running ---- */
+
+  function params(figure) {
+    var values = {};
+    figure.gil.inputs.forEach(function (input) {
+      values[input.name] = input.type === "number" ? Number(input.value) : input.value;
+    });
+    return values;
+  }
+
+  function follow(figure, eventsUrl, job) {
+    following[job] = true;
+    return new Promise(function (resolve, reject) {
+      var events = new EventSource(eventsUrl), status = figure.gil.status;
+      function data(e) { return JSON.parse(e.data); }
+      events.addEventListener("queued", function (e) { status.textContent = "queued (position " + data(e).position + ")"; });
+      events.addEventListener("started", function () { status.textContent = "running on this machine…"; });
+      events.addEventListener("progress", function (e) { var d = data(e); status.textContent = "run " + d.run + " of " + d.of + "…"; });
+      events.addEventListener("done", function (e) {
+        events.close();
+        var result = data(e).result;
+        show(figure, result, "live, " + result.recorded_at);
+        resolve(result);
+      });
+      events.addEventListener("error", function (e) {
+        events.close();
+        reject(new Error(e.data ? data(e).error : "lost the connection to the server"));
+      });
+    });
+  }
+
+  function post(figure, python) {
+    var body = {params: params(figure)};
+    if (python) body.python = python;
+    var headers = {"Content-Type": "application/json"};
+    if (token) headers["X-Presenter-Token"] = token;
+    return fetch("api/cells/" + figure.gil.cell.id + "/runs", {method: "POST", headers: headers, body: JSON.stringify(body)})
+      .then(function (answer) {
+        return answer.json().then(function (json) {
+          if (!answer.ok) throw new Error(json.error || "HTTP " + answer.status);
+          return json;
+        });
+      })
+      .then(function (job) {
+        if (job.cached) show(figure, job.cached.result, "previous run, recorded at " + job.cached.recorded_at + " — a fresh run is on its way");
+        if (channel) channel.postMessage({type: "job", cell: figure.gil.cell.id, job: job.job, events: job.events_url});
+        return follow(figure, job.events_url, job.job);
+      });
+  }
+
+  function runLive(figure) {
+    var choice = figure.gil.picker.value;
+    if (choice !== "all") return post(figure, choice);
+    var names = live.runsOn[figure.gil.cell.id], results = [];
+    return names.reduce(function (chain, name) {
+      return chain.then(function () { return post(figure, name).then(function (r) { results.push(r); }); });
+    }, Promise.resolve()).then(function () { showComparison(figure, results); });
+  }
+
+  function runInBrowser(figure) {
+    figure.gil.status.textContent = "starting Python in your browser…";
+    return window.GilPyodide.run(figure.gil.cell, params(figure), function (message) {
+      figure.gil.status.textContent = message;
+    }).then(function (result) { show(figure, result, "in your browser (Pyodide/WebAssembly)"); });
+  }
+
+  function start(figure) {
+    var gil = figure.gil;
+    if (gil.busy) return;
+    gil.busy = true;
+    gil.run.disabled = true;
+    gil.out.querySelectorAll(".demo-error").forEach(function (node) { node.remove(); });
+    var running = live ? runLive(figure) : runInBrowser(figure);
+    running.catch(function (error) { showError(figure, "Run failed: " + error.message); })
+      .then(function () { gil.busy = false; gil.run.disabled = false; });
+  }
+
+  /* ---- the controls ---- */
+
+  function option(value, text) { return h("option", {value: value, text: text}); }
+
+  function setup(figure) {
+    var cell = CELLS[figure.getAttribute("data-cell")];
+    if (!cell) return;
+    var run = h("button", {type: "button", "class": "demo-run", title: "Run this cell (R)", text: "▶ Run"});
+    var picker = h("select", {"class": "demo-python", title: "interpreter"});
+    var inputs = Object.keys(cell.params).map(function (name) {
+      var p = cell.params[name];
+      if (p.type === "choice") {
+        var select = h("select", {name: name}, p.choices.map(function (c) { return option(c, c); }));
+        select.value = p.default;
+        return select;
+      }
+      return h("input", {type: "number", name: name, value: p.default, min: p.min, max: p.max,
+                         step: p.type === "int" ? 1 : "any", title: name + " (" + p.min + " to " + p.max + ")"});
+    });
+    var status = h("span", {"class": "demo-status", "aria-live": "polite"});
+    var controls = h("div", {"class": "demo-controls"}, [run, picker].concat(inputs.map(function (input) {
+      return h("label", {}, [document.createTextNode(input.name + " "), input]);
+    })).concat([status]));
+    var out = h("div", {"class": "demo-result"});
+    figure.appendChild(controls);
+    figure.appendChild(out);
+    figure.gil = {cell: cell, run: run, picker: picker, inputs: inputs, status: status, out: out};
+    run.addEventListener("click", function () { start(figure); });
+
+    var recorded = RECORDED.filter(function (r) { return r.cell === cell.id; });
+    if (live) {
+      var names = live.runsOn[cell.id] || [];
+      names.forEach(function (name) { picker.appendChild(option(name, name)); });
+      if (names.length > 1) picker.appendChild(option("all", "all, side by side"));
+    } else {
+      recorded.forEach(function (r, i) { picker.appendChild(option(i, r.interpreter.name + " · " + r.machine.name)); });
+      picker.addEventListener("change", function () {
+        var r = recorded[Number(picker.value)];
+        show(figure, r, "recorded on " + r.machine.name + ", " + r.recorded_at);
+      });
+      if (!(cell.browser && window.GilPyodide)) {
+        run.disabled = true;
+        run.title = "Needs the live server: " + whyServer(cell);
+        figure.appendChild(h("div", {"class": "demo-note", text: "Live runs need the server: " + whyServer(cell) +
+          ". Showing the recorded run."}));
+      } else {
+        run.textContent = "▶ Run in your browser";
+      }
+      if (!picker.options.length) picker.hidden = true;
+    }
+    if (recorded.length) show(figure, recorded[0], "recorded on " + recorded[0].machine.name + ", " + recorded[0].recorded_at);
+    else if (!live) out.appendChild(h("div", {"class": "demo-note", text: "No recorded run yet (make record)."}));
+  }
+
+  function detectServer() {
+    if (!/^https?:$/.test(location.protocol)) return Promise.resolve(null);
+    return Promise.all([fetch("api/cells"), fetch("api/interpreters")]).then(function (answers) {
+      if (!answers[0].ok || !answers[1].ok) return null;
+      return Promise.all(answers.map(function (a) { return a.json(); })).then(function (json) {
+        var runsOn = {};
+        json[0].cells.forEach(function (cell) { runsOn[cell.id] = cell.runs_on; });
+        return {interpreters: json[1].interpreters, runsOn: runsOn};
+      });
+    }).catch(function () { return null; });
+  }
+
+  function figureFor(cellId) {
+    return document.querySelector('figure.demo-cell[data-cell="' + cellId + '"]');
+  }
+
+  window.GilDemos = function () {
+    return {
+      id: "gil-demos",
+      init: function (deck) {
+        return detectServer().then(function (server) {
+          live = server;
+          document.documentElement.setAttribute("data-demos", live ? "live" : "static");
+          document.querySelectorAll("figure.demo-cell").forEach(setup);
+          deck.addKeyBinding({keyCode: 82, key: "R", description: "Run the demo on this slide"}, function () {
+            var figure = deck.getCurrentSlide().querySelector("figure.demo-cell");
+            if (figure && figure.gil) start(figure);
+          });
+          if (channel) channel.onmessage = function (message) {
+            var m = message.data, figure = figureFor(m.cell);
+            if (m.type !== "job" || !figure || !live || following[m.job]) return;
+            figure.gil.status.textContent = "running (started in another window)…";
+            follow(figure, m.events, m.job).catch(function (error) { showError(figure, error.message); });
+          };
+        }).catch(function (error) {
+          document.querySelectorAll("figure.demo-cell").forEach(function (figure) {
+            figure.appendChild(h("div", {"class": "demo-error", text: "The demos plugin failed: " + error.message}));
+          });
+        });
+      }
+    };
+  };
+})();

@@ -1,0 +1,102 @@
+/* Thread timelines in the style of Beazley's GIL visualisations: one row per thread, filled where the
+ * thread was on a CPU (as the kernel counted it, sampled from outside the process).
+ * GilTimeline.render(timeline) → an <svg> element; GilTimeline.busy(timeline) → per-row busy intervals. */
+(function () {
+  "use strict";
+  var SVG = "http://www.w3.org/2000/svg";
+  var ROW = 18, GAP = 4, LABEL = 120, WIDTH = 900, AXIS = 16;
+  var COLOURS = ["#2a76dd", "#e67e22", "#27ae60", "#8e44ad", "#c0392b", "#16a085"];
+
+  function el(name, attrs, text) {
+    var node = document.createElementNS(SVG, name);
+    Object.keys(attrs || {}).forEach(function (key) { node.setAttribute(key, attrs[key]); });
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  /* Fraction of each interval a thread spent on CPU. */
+  function shares(timeline, thread) {
+    var t = timeline.t;
+    return thread.on_cpu.map(function (cpu, i) {
+      var width = t[i] - (i ? t[i - 1] : 0);
+      return width > 0 ? Math.min(1, cpu / width) : 0;
+    });
+  }
+
+  /* The threads worth a row: those that did real work (the idle main thread of a threaded cell is left out). */
+  function rows(timeline) {
+    var most = Math.max.apply(null, timeline.threads.map(function (th) { return th.cpu_s; }).concat([0]));
+    return timeline.threads.filter(function (th) { return th.cpu_s >= 0.05 * most; });
+  }
+
+  /* Per shown row, the indexes of intervals inside the cell's timed region where the thread was busy (>50%). */
+  function busy(timeline) {
+    var t = timeline.t, start = timeline.cell_start_s || 0, end = timeline.cell_end_s || t[t.length - 1];
+    return rows(timeline).map(function (thread) {
+      var out = [];
+      shares(timeline, thread).forEach(function (share, i) {
+        var from = i ? t[i - 1] : 0;
+        if (share > 0.5 && from >= start && t[i] <= end) out.push(i);
+      });
+      return out;
+    });
+  }
+
+  function niceStep(span) {
+    var steps = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 60];
+    for (var i = 0; i < steps.length; i++) if (span / steps[i] <= 8) return steps[i];
+    return 120;
+  }
+
+  function render(timeline) {
+    var shown = rows(timeline), t = timeline.t, total = t[t.length - 1] || 1;
+    var height = shown.length * (ROW + GAP) + AXIS + 4;
+    var svg = el("svg", {"class": "timeline", viewBox: "0 0 " + (LABEL + WIDTH + 10) + " " + height,
+                         role: "img", "aria-label": "per-thread CPU timeline"});
+    var x = function (s) { return LABEL + (s / total) * WIDTH; };
+    if (timeline.cell_start_s !== null && timeline.cell_start_s !== undefined) {
+      svg.appendChild(el("rect", {"class": "timed", x: x(timeline.cell_start_s), y: 0, height: height - AXIS,
+                                  width: Math.max(1, x(timeline.cell_end_s) - x(timeline.cell_start_s))}));
+    }
+    var sets = busy(timeline);
+    shown.forEach(function (thread, r) {
+      var y = r * (ROW + GAP);
+      var g = el("g", {"class": "timeline-row", "data-name": thread.name, "data-tid": thread.tid,
+                       "data-busy-intervals": sets[r].length});
+      g.appendChild(el("text", {x: LABEL - 8, y: y + ROW - 5, "text-anchor": "end"}, thread.name));
+      g.appendChild(el("rect", {"class": "lane", x: LABEL, y: y, width: WIDTH, height: ROW}));
+      // merge neighbouring intervals of the same shade so a long run is one rectangle
+      var s = shares(timeline, thread), i = 0;
+      while (i < s.length) {
+        var shade = Math.round(s[i] * 4) / 4, j = i;
+        while (j + 1 < s.length && Math.round(s[j + 1] * 4) / 4 === shade) j++;
+        if (shade > 0) {
+          var from = i ? t[i - 1] : 0;
+          g.appendChild(el("rect", {x: x(from), y: y, width: Math.max(0.5, x(t[j]) - x(from)), height: ROW,
+                                    fill: COLOURS[r % COLOURS.length], "fill-opacity": shade}));
+        }
+        i = j + 1;
+      }
+      svg.appendChild(g);
+    });
+    var step = niceStep(total), axisY = shown.length * (ROW + GAP) + 2;
+    for (var tick = 0; tick <= total + 1e-9; tick += step) {
+      svg.appendChild(el("line", {"class": "tick", x1: x(tick), x2: x(tick), y1: axisY, y2: axisY + 4}));
+      svg.appendChild(el("text", {"class": "tick-label", x: x(tick), y: axisY + AXIS - 2, "text-anchor": "middle"},
+                         step < 1 ? Math.round(tick * 1000) + " ms" : tick.toFixed(step < 10 ? 1 : 0) + " s"));
+    }
+    // both rows busy in the same interval: threads truly in parallel
+    var overlap = 0;
+    if (sets.length >= 2) {
+      var counts = {};
+      sets.forEach(function (set) { set.forEach(function (i) { counts[i] = (counts[i] || 0) + 1; }); });
+      Object.keys(counts).forEach(function (i) { if (counts[i] >= 2) overlap++; });
+    }
+    svg.setAttribute("data-rows", shown.length);
+    svg.setAttribute("data-overlap", overlap);
+    svg.setAttribute("data-source", timeline.source + (timeline.coarse ? " (coarse)" : ""));
+    return svg;
+  }
+
+  window.GilTimeline = {render: render, busy: busy, rows: rows};
+})();
