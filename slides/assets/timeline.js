@@ -42,6 +42,18 @@
     });
   }
 
+  /* CPU seconds of the shown threads inside the timed region, per second: ~1 under the GIL, ~2 released. */
+  function parallelism(timeline) {
+    var t = timeline.t, start = timeline.cell_start_s || 0, end = timeline.cell_end_s || t[t.length - 1];
+    var cpu = 0;
+    rows(timeline).forEach(function (thread) {
+      thread.on_cpu.forEach(function (value, i) {
+        if ((i ? t[i - 1] : 0) >= start && t[i] <= end) cpu += value;
+      });
+    });
+    return end > start ? cpu / (end - start) : 0;
+  }
+
   function niceStep(span) {
     var steps = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 60];
     for (var i = 0; i < steps.length; i++) if (span / steps[i] <= 8) return steps[i];
@@ -93,6 +105,7 @@
       Object.keys(counts).forEach(function (i) { if (counts[i] >= 2) overlap++; });
     }
     svg.setAttribute("data-rows", shown.length);
+    svg.setAttribute("data-parallelism", parallelism(timeline).toFixed(2));
     svg.setAttribute("data-overlap", overlap);
     svg.setAttribute("data-source", timeline.source + (timeline.coarse ? " (coarse)" : ""));
     return svg;

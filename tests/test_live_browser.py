@@ -1,0 +1,90 @@
+"""The deck on the live server in real Chromium: press Run, see numbers and the thread timeline."""
+import pytest
+
+from tests.live_server import live_server
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def server():
+    with live_server() as url:  # serves site/, which `make test` builds first
+        yield url
+
+
+@pytest.fixture
+def page(browser, server):
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.errors = []
+    page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page.goto(server + "/")
+    page.wait_for_function("document.documentElement.dataset.demos === 'live'")
+    yield page
+    page.close()
+
+
+def go_to_cell(page, cell):
+    page.evaluate("id => { const s = document.getElementById('cell-' + id).closest('section');"
+                  " const i = Reveal.getIndices(s); Reveal.slide(i.h, i.v); }", cell)
+
+
+def run(page, cell, total_work, press_key=False):
+    go_to_cell(page, cell)
+    figure = page.locator(f"#cell-{cell}")
+    figure.locator("input[name=TOTAL_WORK]").fill(str(total_work))
+    if press_key:  # reveal.js ignores keys typed into a form field, as a presenter would expect
+        page.evaluate("document.activeElement.blur()")
+        page.keyboard.press("r")
+    else:
+        figure.locator("button.demo-run").click()
+    page.wait_for_function("id => (document.querySelector('#cell-' + id + ' .demo-where') || {}).textContent"
+                           "?.includes('live,')", arg=cell, timeout=60_000)
+    return figure
+
+
+def timeline_rows(figure):
+    return figure.locator("svg.timeline").last.evaluate(
+        "svg => ({rows: [...svg.querySelectorAll('.timeline-row')].map(r => [r.dataset.name, +r.dataset.busyIntervals]),"
+        " overlap: +svg.dataset.overlap, parallelism: +svg.dataset.parallelism})")
+
+
+def test_countdown_threads_shows_numbers_and_two_thread_rows_taking_turns(page):
+    figure = run(page, "countdown-threads", 10_000_000)
+    assert "cell " in figure.locator(".demo-stats").inner_text()
+    timeline = timeline_rows(figure)
+    workers = [busy for name, busy in timeline["rows"] if name.startswith("thread")]
+    assert len(workers) == 2 and all(workers)
+    assert timeline["parallelism"] < 1.3  # under the GIL they take turns: about one core in all
+    page.screenshot(path="test-artifacts/live-countdown-threads.png")
+    assert not page.errors
+
+
+def test_native_threads_keeps_both_rows_busy_at_once(page):
+    figure = run(page, "native-threads", 2_000_000_000, press_key=True)  # R runs the slide's cell
+    timeline = timeline_rows(figure)
+    workers = [busy for name, busy in timeline["rows"] if name.startswith("thread")]
+    assert len(workers) == 2
+    assert timeline["overlap"] > 0.5 * min(workers) and timeline["parallelism"] > 1.5
+    assert not page.errors
+
+
+def test_a_run_from_the_speaker_view_shows_in_both_windows(page):
+    go_to_cell(page, "countdown-sequential")
+    with page.context.expect_page() as opened:
+        page.evaluate("Reveal.getPlugin('notes').open()")
+    notes = opened.value
+    notes.wait_for_load_state()
+    frame = None
+    for _ in range(100):  # the speaker view loads the deck into its current-slide iframe
+        frame = next((f for f in notes.frames if "receiver" in f.url and f.url != notes.url), None)
+        if frame and frame.evaluate("!!document.querySelector('#cell-countdown-sequential button.demo-run')"):
+            break
+        notes.wait_for_timeout(100)
+    cell = frame.locator("#cell-countdown-sequential")
+    cell.locator("input[name=TOTAL_WORK]").fill("1500000")
+    cell.locator("button.demo-run").click()
+    for where in (frame, page):
+        where.wait_for_function("(document.querySelector('#cell-countdown-sequential .demo-where') || {})"
+                                ".textContent?.includes('live,')", timeout=60_000)
+    notes.close()
