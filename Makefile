@@ -5,7 +5,10 @@ PY     := $(VENV)/bin/python
 
 .PHONY: install chromium build watch serve test bench record pdf clean
 
-install: $(VENV)/.installed node_modules/.installed
+# Pure-Python wheels that Pyodide installs from the site itself (the SymPy slide), pinned.
+WHEELS := sympy==1.14.0 mpmath==1.3.0
+
+install: $(VENV)/.installed node_modules/.installed .cache/wheels/.installed
 
 $(VENV)/.installed: pyproject.toml setup.py $(wildcard native/*.c)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -15,6 +18,10 @@ $(VENV)/.installed: pyproject.toml setup.py $(wildcard native/*.c)
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+.cache/wheels/.installed: Makefile | $(VENV)/.installed
+	$(PY) -m pip download --quiet --no-deps --only-binary=:all: --dest .cache/wheels $(WHEELS)
 	touch $@
 
 # Browser tests use Debian's Chromium (Playwright cannot download its own browser here).

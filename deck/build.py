@@ -110,6 +110,7 @@ class Builder:
             "results.js": "window.GIL_RESULTS = " + json.dumps(results_module.for_browser(recorded)) + ";\n",
             "pygments.css": pygments_css(),
             "build-id.txt": hashlib.sha256(page.encode()).hexdigest()[:16],
+            "live.js": "window.GIL_LIVE = false;  // the live server answers this file with true\n",
         }
         if dirty and os.path.isdir(self.out):
             self._write_pages(self.out, pages, images)
@@ -137,8 +138,11 @@ class Builder:
                     raise BuildError(f"{os.path.join(NODE, src)} is missing: run `npm ci` (or `make install`)")
                 link_tree(os.path.join(NODE, src), os.path.join(tmp, dst))
             link_tree(os.path.join(SLIDES, "assets"), os.path.join(tmp, "assets"))
-            for wheel in glob.glob(os.path.join(ROOT, ".cache", "wheels", "*.whl")):
+            wheels = sorted(glob.glob(os.path.join(ROOT, ".cache", "wheels", "*.whl")))
+            for wheel in wheels:  # pure-Python wheels (SymPy) for Pyodide, listed for the page to fetch
                 link_tree(wheel, os.path.join(tmp, "pyodide", "wheels", os.path.basename(wheel)))
+            with open(os.path.join(tmp, "pyodide", "wheels.json"), "w") as f:
+                json.dump([os.path.basename(w) for w in wheels], f)
             self._write_pages(tmp, pages, images)
             os.chmod(tmp, 0o755)
             old = None

@@ -47,10 +47,21 @@ def write_atomically(path, data):
         with os.fdopen(fd, "w") as f:
             json.dump(data, f, indent=1)
             f.write("\n")
+        os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)
         raise
+
+
+def keep_one_timeline(result):
+    """A results file keeps the timeline of the median run only: the slides draw one, and files stay small."""
+    ok = [run for run in result["runs"] if run["cell_s"] is not None] or result["runs"]
+    median = sorted(ok, key=lambda run: run["cell_s"] or 0)[len(ok) // 2]
+    for run in result["runs"]:
+        if run is not median:
+            run["timeline"] = None
+    return result
 
 
 def record(cells, out=None):
@@ -60,7 +71,7 @@ def record(cells, out=None):
     results, started = [], time.time()
     for i, (cell, interp) in enumerate(pairs):
         bar(i, len(pairs), f"{cell['id']} on {interp['name']}", started)
-        results.append(run_cell(cell, python=interp["path"]))
+        results.append(keep_one_timeline(run_cell(cell, python=interp["path"])))
     bar(len(pairs), len(pairs), "done", started)
     sys.stderr.write("\n")
     write_atomically(out, {"schema": 1, "machine": machine, "recorded_at": results[-1]["recorded_at"] if results

@@ -11,6 +11,13 @@ def index():
     return static("index.html")
 
 
+@bp.get("/live.js")
+def live_marker():
+    """The static site says false here; this server says true, so pages know without probing (no 404s)."""
+    return current_app.response_class("window.GIL_LIVE = true;\n", mimetype="text/javascript",
+                                      headers={"Cache-Control": "no-cache"})
+
+
 @bp.get("/<path:path>")
 def static(path):
     if path.startswith("api/"):  # this catch-all shadows API routes that exist for other methods
