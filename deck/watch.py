@@ -1,10 +1,8 @@
 """`python build.py --watch`: serve site/, rebuild when the deck, its images, template or assets change."""
-import functools
-import http.server
 import os
-import threading
 import time
 
+from deck.browser import static_server
 from deck.build import SLIDES, BuildError
 from deck.errors import DeckError
 
@@ -23,33 +21,30 @@ def snapshot(paths):
     return seen
 
 
-def serve(site, port):
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=os.path.abspath(site))
-    handler.log_message = lambda *args: None
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
-
-
 def watch(builder, port, interval=0.2):
-    serve(builder.out, port)
-    print(f"watching {builder.deck} and {SLIDES}/; serving http://127.0.0.1:{port}/ (Ctrl-C stops)")
+    with static_server(os.path.abspath(builder.out), port) as url:
+        print(f"watching {builder.deck} and {SLIDES}/; serving {url} (Ctrl-C stops)")
+        try:
+            poll(builder, interval)
+        except KeyboardInterrupt:
+            pass
+
+
+def poll(builder, interval):
+    """Rebuild on every change: only the pages, or everything when assets changed."""
     watched = [builder.deck, SLIDES, builder.results_dir]
     last = snapshot(watched)
-    try:
-        while True:
-            time.sleep(interval)
-            now = snapshot(watched)
-            if now == last:
-                continue
-            assets = any(p.startswith(os.path.join(SLIDES, "assets")) for p in set(now) ^ set(last) |
-                         {p for p in now if last.get(p) != now[p]})
-            last = now
-            started = time.perf_counter()
-            try:
-                builder.build(dirty=not assets)
-                print(f"rebuilt in {(time.perf_counter() - started) * 1000:.0f} ms")
-            except (DeckError, BuildError) as error:
-                print(error)  # the last good site stays up
-    except KeyboardInterrupt:
-        pass
+    while True:
+        time.sleep(interval)
+        now = snapshot(watched)
+        if now == last:
+            continue
+        changed = {path for path in set(now) | set(last) if now.get(path) != last.get(path)}
+        assets = any(path.startswith(os.path.join(SLIDES, "assets")) for path in changed)
+        last = now
+        started = time.perf_counter()
+        try:
+            builder.build(dirty=not assets)
+            print(f"rebuilt in {(time.perf_counter() - started) * 1000:.0f} ms")
+        except (DeckError, BuildError) as error:
+            print(error)  # the last good site stays up

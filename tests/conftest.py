@@ -1,17 +1,11 @@
 import os
-import shutil
 
 import pytest
 
+from deck.browser import CHROMIUM_ARGS, chromium_path
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
-
-
-def chromium_path():
-    return shutil.which("chromium") or shutil.which("chromium-browser")
+SHARED = os.path.join(os.path.dirname(ROOT), "shared")  # the design and the talk's source, beside the repo
 
 
 @pytest.fixture(scope="session")
