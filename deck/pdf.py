@@ -1,6 +1,7 @@
 """`python -m deck.pdf SITE OUT.pdf`: the built deck as a PDF, one page per slide, fragments shown,
 recorded results included (reveal.js's print view, printed by headless Chromium)."""
 import argparse
+import os
 import sys
 
 from deck.browser import CHROMIUM_ARGS, chromium_path, static_server
@@ -9,6 +10,8 @@ from deck.browser import CHROMIUM_ARGS, chromium_path, static_server
 def export(site, out):
     from playwright.sync_api import sync_playwright
 
+    if not os.path.isfile(os.path.join(site, "index.html")):
+        raise RuntimeError(f"{site}/index.html not found: build the site first (python build.py)")
     path = chromium_path()
     if path is None:
         raise RuntimeError("chromium is not installed (apt-get install chromium)")
