@@ -15,14 +15,14 @@ from deck.slides import parse_html_attrs
 
 ITEM = re.compile(r"^(\s*)\+ (.*)$")
 BLOCK = re.compile(r"^\+> ?(.*)$")
-ELEMENT_COMMENT = re.compile(r"^<!--\s*\.element:\s*(.*?)\s*-->$")
+ELEMENT_COMMENT = re.compile(r"^<!--\s*\.(element|parent):\s*(.*?)\s*-->$")
 
 
-FRAGMENT = '<!-- .element: class="fragment" -->'
+FRAGMENT = '<!-- .parent: class="fragment" -->'  # always the enclosing block, even after **bold**
 
 
 class FragmentPreprocessor(Preprocessor):
-    """Our syntax becomes reveal.js's element comment, so one treeprocessor applies both."""
+    """Our syntax becomes a comment like reveal.js's element comment, so one treeprocessor applies both."""
 
     def run(self, lines):
         out, i = [], 0
@@ -58,8 +58,8 @@ class ElementCommentTreeprocessor(Treeprocessor):
         for index, raw in self._placeholders(text):
             match = ELEMENT_COMMENT.match(self.md.htmlStash.rawHtmlBlocks[index].strip())
             if match:
-                return raw, parse_html_attrs(match.group(1))
-        return None, None
+                return raw, match.group(1) == "parent", parse_html_attrs(match.group(2))
+        return None, None, None
 
     def _placeholders(self, text):
         for match in re.finditer("\x02wzxhzdk:(\\d+)\x03", text or ""):
@@ -67,16 +67,16 @@ class ElementCommentTreeprocessor(Treeprocessor):
 
     def run(self, root):
         for parent in root.iter():
-            raw, attrs = self._comment(parent.text)
+            raw, _, attrs = self._comment(parent.text)
             if raw:
                 parent.text = parent.text.replace(raw, "").rstrip() or None
                 add_attrs(parent, attrs)
             for child in list(parent):
-                raw, attrs = self._comment(child.tail)
+                raw, to_parent, attrs = self._comment(child.tail)
                 if raw:
                     before = child.tail.split(raw)[0]
                     child.tail = child.tail.replace(raw, "").rstrip() or None
-                    add_attrs(child if not before.strip() else parent, attrs)
+                    add_attrs(parent if to_parent or before.strip() else child, attrs)
 
 
 class FragmentsExtension(Extension):
