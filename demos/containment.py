@@ -1,17 +1,18 @@
 """Keeping a run in bounds: its own process group, an address-space limit, and a pids cgroup.
 
 We run as root, and root ignores RLIMIT_NPROC, so the process-count limit is a
-cgroup (v1 `pids` or v2 with the pids controller) when one is writable here;
+cgroup (v1 `pids`) when one is writable here;
 without one, only the process group and the timeout contain a fork bomb, and
 the result says so (`containment`).
 """
-import itertools
 import os
 import resource
 import signal
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 CGROUP_ROOTS = ("/sys/fs/cgroup/pids", "/sys/fs/cgroup/unified", "/sys/fs/cgroup")
-_counter = itertools.count()
 
 
 def _cgroup_parent():
@@ -22,26 +23,58 @@ def _cgroup_parent():
                 os.makedirs(parent, exist_ok=True)
                 probe = os.path.join(parent, f"probe-{os.getpid()}")
                 os.mkdir(probe)
-                usable = os.path.exists(os.path.join(probe, "pids.max"))
+                # v1 only: it can hold one thread of ours (`tasks`), which the spawner needs
+                usable = all(os.path.exists(os.path.join(probe, name)) for name in ("pids.max", "tasks"))
                 os.rmdir(probe)
             except OSError:
                 continue
             if usable:
+                for stale in os.listdir(parent):  # left by runners that have exited; a busy one refuses
+                    if stale.startswith("run"):
+                        try:
+                            os.rmdir(os.path.join(parent, stale))
+                        except OSError:
+                            pass
                 return parent
     return None
 
 
 CGROUP_PARENT = _cgroup_parent()
+_one_run_at_a_time = threading.Lock()  # runs share the spawner's cgroup
+_spawner = {}  # pid -> (executor, cgroup path, tid): a fork of this process makes its own
+
+
+def _join_cgroup(path):
+    with open(os.path.join(path, "tasks"), "w") as f:
+        f.write(str(threading.get_native_id()))
+    return threading.get_native_id()
+
+
+def _spawner_thread():
+    """A thread of ours that lives in the runs' pids cgroup, so whatever it spawns is born inside.
+
+    Moving a process into a v1 cgroup waits for an RCU grace period (5-12 ms here, stalling
+    forks system-wide); moving one thread once, and spawning from it, pays that once per runner."""
+    if os.getpid() not in _spawner:
+        path = os.path.join(CGROUP_PARENT, f"runs-{os.getpid()}")
+        os.makedirs(path, exist_ok=True)
+        executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gil-demos-spawner")
+        _spawner[os.getpid()] = (executor, path, executor.submit(_join_cgroup, path).result())
+    return _spawner[os.getpid()]
 
 
 class Containment:
+    """One run's bounds; only one run at a time per process (the design's single queue)."""
+
     def __init__(self, memory_mb, max_pids):
         self.memory = memory_mb * 2**20
-        self.path = None
+        self.path = self.executor = None
+        _one_run_at_a_time.acquire()
         if CGROUP_PARENT:
-            self.path = os.path.join(CGROUP_PARENT, f"run-{os.getpid()}-{next(_counter)}")
-            os.mkdir(self.path)
-            self._write("pids.max", str(max_pids))
+            self.executor, self.path, self.spawner_tid = _spawner_thread()
+            self._write("pids.max", str(max_pids + 1))  # + 1: the spawner thread itself
+            self._settle()
+            self.limit_hits = self._limit_hits()
         self.kind = "cgroup pids + process group + RLIMIT_AS" if self.path else "process group + RLIMIT_AS"
 
     def _write(self, name, value):
@@ -55,25 +88,39 @@ class Containment:
         except OSError:
             return ""
 
-    def enter(self, pid):
-        """Bound a child the moment it is spawned, before its interpreter can run any cell code.
+    def _settle(self, patience_s=5.0):
+        """Wait for the last run's killed processes to be reaped: until then they count against pids.max."""
+        deadline = time.monotonic() + patience_s
+        while self._read("pids.current").strip() not in ("", "1") and time.monotonic() < deadline:
+            time.sleep(0.005)
 
-        Done from the parent rather than in a preexec_fn, which would force a slow fork+exec
-        (about 12 ms a run here) instead of vfork; everything the child starts inherits these."""
-        resource.prlimit(pid, resource.RLIMIT_AS, (self.memory, self.memory))
-        resource.prlimit(pid, resource.RLIMIT_CORE, (0, 0))
-        if self.path:
-            self._write("cgroup.procs", str(pid))
+    def spawn(self, popen, *args, **kwargs):
+        """popen(*args, **kwargs), inside the cgroup when there is one, then bounded.
+
+        The address-space limit is set from the parent rather than in a preexec_fn, which would
+        force a slow fork+exec (about 12 ms a run here) instead of vfork; it is in place before
+        the child's interpreter can run any cell code, and everything the child starts inherits it."""
+        proc = self.executor.submit(popen, *args, **kwargs).result() if self.path else popen(*args, **kwargs)
+        try:
+            resource.prlimit(proc.pid, resource.RLIMIT_AS, (self.memory, self.memory))
+            resource.prlimit(proc.pid, resource.RLIMIT_CORE, (0, 0))
+        except BaseException:
+            self.kill(proc.pid)
+            proc.wait()
+            raise
+        return proc
 
     def tasks(self):
         """Every thread of every process in the run (None without a cgroup)."""
         if not self.path:
             return None
-        return [int(tid) for tid in self._read("tasks").split()]
+        return [int(tid) for tid in self._read("tasks").split() if int(tid) != self.spawner_tid]
+
+    def _limit_hits(self):
+        return sum(int(line.split()[1]) for line in self._read("pids.events").splitlines() if line.startswith("max"))
 
     def hit_process_limit(self):
-        return bool(self.path) and any(
-            line.split()[1] != "0" for line in self._read("pids.events").splitlines() if line.startswith("max"))
+        return bool(self.path) and self._limit_hits() > self.limit_hits
 
     def kill(self, pgid):
         """Kill the process group and, when there is a cgroup, everything in it, even what left the group."""
@@ -82,18 +129,15 @@ class Containment:
         except ProcessLookupError:
             pass
         for _ in range(1000):
-            pids = self._read("cgroup.procs").split() if self.path else []
+            pids = [int(pid) for pid in self._read("cgroup.procs").split()] if self.path else []
+            pids = [pid for pid in pids if pid != os.getpid()]  # the spawner thread is ours
             if not pids:
                 return
             for pid in pids:
                 try:
-                    os.kill(int(pid), signal.SIGKILL)
+                    os.kill(pid, signal.SIGKILL)
                 except ProcessLookupError:
                     pass
 
     def close(self):
-        if self.path:
-            try:
-                os.rmdir(self.path)
-            except OSError:
-                pass
+        _one_run_at_a_time.release()

@@ -62,9 +62,9 @@ def find():
 
 def resolve(name_or_path=None):
     """The default interpreter, one found by name or version prefix (`2.7`, `cpython-3.12.1`), or a path."""
+    if not name_or_path:  # the venv's own, without looking for every other one
+        return describe(sys.executable, default=True)
     found = find()
-    if not name_or_path:
-        return found[0]
     for interp in found:
         if name_or_path in (interp["name"], interp["path"]) or interp["version"].startswith(name_or_path + "."):
             return interp

@@ -1,4 +1,5 @@
 """This machine's fingerprint: what a recorded number needs to be read against."""
+import functools
 import os
 import platform
 import re
@@ -13,6 +14,11 @@ def _read(path):
 
 
 def fingerprint():
+    return dict(_read_fingerprint())
+
+
+@functools.lru_cache(maxsize=None)  # read once: every result carries it, and the machine does not change
+def _read_fingerprint():
     cpu = re.search(r"^model name\s*:\s*(.+)$", _read("/proc/cpuinfo"), re.M)
     cpu_model = cpu.group(1).strip() if cpu else platform.processor() or platform.machine()
     mem = re.search(r"^MemTotal:\s*(\d+) kB", _read("/proc/meminfo"), re.M)

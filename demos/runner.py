@@ -58,13 +58,11 @@ def run_once(cell, argv, params, workdir):
     box = Containment(cell["memory_mb"], MAX_PROCESSES)
     started = time.time()
     try:
-        proc = subprocess.Popen(argv, cwd=workdir, env=_env(params, cell), stdin=subprocess.DEVNULL,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                start_new_session=True)
+        proc = box.spawn(subprocess.Popen, argv, cwd=workdir, env=_env(params, cell), stdin=subprocess.DEVNULL,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     except BaseException:
         box.close()
         raise
-    box.enter(proc.pid)
     sampler = Sampler(proc.pid, started, box.tasks)
     buffers = {proc.stdout: bytearray(), proc.stderr: bytearray()}
     totals = {proc.stdout: 0, proc.stderr: 0}

@@ -91,10 +91,23 @@ def test_run_json_shape():
     assert result["summary"]["min_cell_s"] <= result["summary"]["median_cell_s"] <= result["summary"]["max_cell_s"]
 
 
+def seen_in_one_of(attempts, measure, holds):
+    """Whether `holds` is true of one of a few measurements: other work on this shared machine can
+    take a core away for a whole run, which hides a behaviour but never fakes one."""
+    values = []
+    for _ in range(attempts):
+        values.append(measure())
+        if holds(values[-1]):
+            return True
+    raise AssertionError(f"not seen in {attempts} runs: {values}")
+
+
 def test_gil_releasing_extension_keeps_both_threads_on_cpu_at_once():
-    run = only_run(run_cell(DECK["native-threads"], repeat=1, params={"TOTAL_WORK": 2 * 10**9}))
-    assert run["timeline"]["source"] == "schedstat"
-    assert overlap(run) > 0.1
+    def measure():
+        run = only_run(run_cell(DECK["native-threads"], repeat=1, params={"TOTAL_WORK": 2 * 10**9}))
+        assert run["timeline"]["source"] == "schedstat"
+        return overlap(run)
+    assert seen_in_one_of(3, measure, lambda shared: shared > 0.1)
 
 
 def test_gil_holding_threads_take_turns():
@@ -104,10 +117,10 @@ def test_gil_holding_threads_take_turns():
 
 
 def test_the_old_gil_switches_far_more_often_than_the_new():
-    params = {"TOTAL_WORK": 2 * 10**6}
-    old = run_cell(DECK["countdown-threads"], python=PY27, repeat=1, params=params)["summary"]
-    new = run_cell(DECK["countdown-threads"], repeat=1, params=params)["summary"]
-    assert old["voluntary_ctxt"] > 5 * new["voluntary_ctxt"]
+    def measure():
+        return [run_cell(DECK["countdown-threads"], python=python, repeat=1, params={"TOTAL_WORK": 2 * 10**6})
+                ["summary"]["voluntary_ctxt"] for python in (PY27, None)]
+    assert seen_in_one_of(3, measure, lambda switches: switches[0] > 5 * switches[1])
 
 
 @pytest.mark.parametrize("python", [PY27, PY36], ids=["2.7", "3.6"])

@@ -35,10 +35,13 @@ def countdown_ratio(python, label, target):
 
 
 def speedup(slow_id, fast_id, label, target, **params):
-    values = []
+    values, utilisation = [], []
     for _ in range(ROUNDS):
-        values.append(cell_s(slow_id, **params)["cell_s"] / cell_s(fast_id, **params)["cell_s"])
+        slow, fast = cell_s(slow_id, **params), cell_s(fast_id, **params)
+        values.append(slow["cell_s"] / fast["cell_s"])
+        utilisation.append((fast["user_s"] + fast["sys_s"]) / fast["wall_s"])
     print(f"  {label}: {spread(values)}   target {target}")
+    print(f"    CPU/wall of {fast_id}: {spread(utilisation)}")
 
 
 def io_threads():
@@ -51,6 +54,17 @@ def refcount():
     atomic = [int(cell_s("refcount-atomic", ITERATIONS=10**6)["stdout"].split()[-1]) for _ in range(10)]
     print(f"  refcount race non-zero: {sum(v != 0 for v in race)}/10 (values {race})   target >= 9/10")
     print(f"  atomic refcount zero: {sum(v == 0 for v in atomic)}/10   target 10/10")
+
+
+def convoy():
+    """Median echo round trip beside a CPU-bound thread over the same alone (the new GIL's convoy effect)."""
+    values = []
+    for _ in range(ROUNDS):
+        numbers = [float(word) for word in cell_s("convoy")["stdout"].split() if word.replace(".", "").isdigit()]
+        alone, beside_thread, beside_process = numbers
+        values.append(beside_thread / alone)
+    print(f"  convoy: round trip beside a CPU thread / alone: {spread(values)}   target >= 10x "
+          f"(last: alone {alone:.0f} us, beside a thread {beside_thread:.0f} us, beside a process {beside_process:.0f} us)")
 
 
 def bursts():
@@ -76,15 +90,18 @@ def bursts():
 def overhead():
     """`demos run` of an empty cell (parent, sampler, wrapper) vs a bare `python -c pass`."""
     empty = {**CELLS["getrefcount"], "id": "empty", "source": "pass", "params": {}}
-    ratios = []
-    for _ in range(ROUNDS * 2):
+    run_cell(empty, repeat=1)  # warm-up: the interpreter's facts, the spawner thread
+    bare, runner = [], []
+    for _ in range(ROUNDS * 4):  # interleaved pairs
         started = time.perf_counter()
         subprocess.run([sys.executable, "-c", "pass"], check=True)
-        bare = time.perf_counter() - started
+        bare.append(time.perf_counter() - started)
         started = time.perf_counter()
         run_cell(empty, repeat=1)
-        ratios.append((time.perf_counter() - started) / bare)
-    print(f"  runner overhead, empty cell vs bare `python -c pass`: {spread(ratios)}   target <= 1.3")
+        runner.append(time.perf_counter() - started)
+    print(f"  runner overhead, empty cell vs bare `python -c pass`: "
+          f"{statistics.median(runner) / statistics.median(bare):.2f}x (runner {spread([t * 1000 for t in runner])} ms, "
+          f"bare {spread([t * 1000 for t in bare])} ms)   target <= 1.3")
 
 
 def main():
@@ -96,5 +113,6 @@ def main():
     speedup("native-sequential", "native-threads-holding-gil", "native threads holding the GIL, speed-up", "~ 1x")
     io_threads()
     refcount()
+    convoy()
     bursts()
     overhead()
