@@ -62,13 +62,15 @@ def _median(data, cell, interp):
     return None
 
 
-def _row(machine, interp, seq, threads, procs=None, quoted=False):
-    ratio = f"{threads / seq:.2f}×" if seq and threads else "–"
-    speedup = f"{seq / procs:.2f}×" if seq and procs else "–"
+def _ratio(a, b):
+    return f"{a / b:.2f}×" if a and b else "–"
+
+
+def _row(machine, interp, seq, threads, procs=None, native=(None, None), quoted=False):
     fmt = lambda v: f"{v:.3f} s" if v else "–"
     cls = ' class="quoted"' if quoted else ""
     return (f"<tr{cls}><td>{_esc(machine)}</td><td>{_esc(interp)}</td><td>{fmt(seq)}</td><td>{fmt(threads)}</td>"
-            f"<td>{ratio}</td><td>{speedup}</td></tr>")
+            f"<td>{_ratio(threads, seq)}</td><td>{_ratio(seq, procs)}</td><td>{_ratio(*native)}</td></tr>")
 
 
 def comparison(files):
@@ -83,9 +85,11 @@ def comparison(files):
         for name in interps:
             rows.append(_row(data["machine"]["cpu_model"] + f" ({data['machine']['cores']} cores)", name,
                              _median(data, "countdown-sequential", name), _median(data, "countdown-threads", name),
-                             _median(data, "countdown-processes", name)))
+                             _median(data, "countdown-processes", name),
+                             (_median(data, "native-sequential", name), _median(data, "native-threads", name))))
     table = ('<table class="results-comparison"><thead><tr><th>machine</th><th>interpreter</th><th>sequential</th>'
-             '<th>2 threads</th><th>threads ÷ sequential</th><th>2 processes speed-up</th></tr></thead><tbody>'
+             '<th>2 threads</th><th>threads ÷ sequential</th><th>2 processes speed-up</th>'
+             '<th>C extension, 2 threads speed-up</th></tr></thead><tbody>'
              + "".join(rows) + "</tbody></table>")
     return table if files else table + NO_RESULTS
 
