@@ -5,9 +5,11 @@ cgroup (v1 `pids`) when one is writable here;
 without one, only the process group and the timeout contain a fork bomb, and
 the result says so (`containment`).
 """
+import fcntl
 import os
 import resource
 import signal
+import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -41,6 +43,8 @@ def _cgroup_parent():
 
 CGROUP_PARENT = _cgroup_parent()
 _one_run_at_a_time = threading.Lock()  # runs share the spawner's cgroup
+# ... and one per machine, across processes (server, CLI, tests, bench): overlapping runs would skew both timings
+MACHINE_LOCK = os.path.join(tempfile.gettempdir(), "gil-demos-runs.lock")
 _spawner = {}  # pid -> (executor, cgroup path, tid): a fork of this process makes its own
 
 
@@ -64,17 +68,23 @@ def _spawner_thread():
 
 
 class Containment:
-    """One run's bounds; only one run at a time per process (the design's single queue)."""
+    """One run's bounds, and its turn: one run at a time on this machine (the design's single queue)."""
 
     def __init__(self, memory_mb, max_pids):
         self.memory = memory_mb * 2**20
         self.path = self.executor = None
         _one_run_at_a_time.acquire()
-        if CGROUP_PARENT:
-            self.executor, self.path, self.spawner_tid = _spawner_thread()
-            self._write("pids.max", str(max_pids + 1))  # + 1: the spawner thread itself
-            self._settle()
-            self.limit_hits = self._limit_hits()
+        self.machine_lock = os.open(MACHINE_LOCK, os.O_RDWR | os.O_CREAT, 0o666)
+        try:
+            fcntl.flock(self.machine_lock, fcntl.LOCK_EX)  # released by close(), or by the kernel if we die
+            if CGROUP_PARENT:
+                self.executor, self.path, self.spawner_tid = _spawner_thread()
+                self._write("pids.max", str(max_pids + 1))  # + 1: the spawner thread itself
+                self._settle()
+                self.limit_hits = self._limit_hits()
+        except BaseException:
+            self.close()
+            raise
         self.kind = "cgroup pids + process group + RLIMIT_AS" if self.path else "process group + RLIMIT_AS"
 
     def _write(self, name, value):
@@ -140,4 +150,5 @@ class Containment:
                     pass
 
     def close(self):
+        os.close(self.machine_lock)
         _one_run_at_a_time.release()

@@ -1,6 +1,9 @@
 """The runner, measured from outside: statuses, limits, timelines, interpreters."""
 import hashlib
+import json
 import os
+import subprocess
+import sys
 
 import pytest
 
@@ -8,6 +11,7 @@ from deck.cells import load_manifest
 from demos import interpreters
 from demos.params import coerce
 from demos.runner import run_cell
+from tests.conftest import ROOT
 
 PY27 = "/root/.pyenv/versions/2.7.18/bin/python"
 PY36 = "/root/.pyenv/versions/3.6.15/bin/python"
@@ -62,6 +66,20 @@ def test_runaway_cells_are_stopped_and_reported(source, status):
     assert run["status"] == status
     # the runner keeps working afterwards, and nothing of the runaway is left
     assert only_run(run_cell(cell("print('still here')")))["stdout"] == "still here\n"
+
+
+def test_runners_in_two_processes_take_turns():
+    """One run at a time on the machine, whoever asks (server, CLI, tests): timings never overlap."""
+    stamped = cell("import time\nstart = time.time()\ntime.sleep(0.2)\nprint('%r %r' % (start, time.time()))")
+    script = ("import json, sys\nfrom demos.runner import run_cell\n"
+              "for run in run_cell(json.loads(sys.argv[1]), repeat=3)['runs']: print(run['stdout'], end='')")
+    other = subprocess.Popen([sys.executable, "-c", script, json.dumps(stamped)], cwd=ROOT,
+                             stdout=subprocess.PIPE, text=True)
+    ours = [run["stdout"] for run in run_cell(stamped, repeat=3)["runs"]]
+    theirs = other.communicate(timeout=60)[0].splitlines()
+    spans = sorted(tuple(map(float, line.split())) for line in ours + theirs)
+    assert len(spans) == 6
+    assert all(earlier[1] <= later[0] for earlier, later in zip(spans, spans[1:]))
 
 
 def test_a_timeout_kills_the_whole_process_group():
@@ -144,8 +162,8 @@ def test_native_cells_only_run_where_the_extension_is_built():
 
 
 def test_the_race_cell_loses_updates_and_the_atomic_one_does_not():
-    race = run_cell(DECK["refcount-race"], repeat=5, params={"ITERATIONS": 10**6})
-    atomic = run_cell(DECK["refcount-atomic"], repeat=3, params={"ITERATIONS": 10**6})
+    race = run_cell(DECK["refcount-race"], repeat=5, params={"ITERATIONS": 10**7})
+    atomic = run_cell(DECK["refcount-atomic"], repeat=3, params={"ITERATIONS": 10**7})
     assert any("is 0" not in run["stdout"] for run in race["runs"])
     assert all(run["stdout"].strip().endswith("is 0") for run in atomic["runs"])
 

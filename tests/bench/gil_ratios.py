@@ -50,8 +50,8 @@ def io_threads():
 
 
 def refcount():
-    race = [int(cell_s("refcount-race", ITERATIONS=10**6)["stdout"].split()[-1]) for _ in range(10)]
-    atomic = [int(cell_s("refcount-atomic", ITERATIONS=10**6)["stdout"].split()[-1]) for _ in range(10)]
+    race = [int(cell_s("refcount-race")["stdout"].split()[-1]) for _ in range(10)]
+    atomic = [int(cell_s("refcount-atomic")["stdout"].split()[-1]) for _ in range(10)]
     print(f"  refcount race non-zero: {sum(v != 0 for v in race)}/10 (values {race})   target >= 9/10")
     print(f"  atomic refcount zero: {sum(v == 0 for v in atomic)}/10   target 10/10")
 
