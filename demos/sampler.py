@@ -57,22 +57,47 @@ class Sampler:
             tgid = next((line.split()[1] for line in _read(f"/proc/{tid}/status").splitlines()
                          if line.startswith("Tgid:")), str(tid))
             name = self._name(tid, tgid)
-            self.threads[tid] = {"tid": tid, "tgid": tgid, "fd": fd, "last": 0, "first": len(self.t),
-                                 "deltas": [], "name": name}
+            try:
+                stat_fd = os.open(f"/proc/{tid}/stat", os.O_RDONLY)
+            except OSError:
+                os.close(fd)
+                continue
+            self.threads[tid] = {"tid": tid, "tgid": tgid, "fd": fd, "stat_fd": stat_fd, "last": 0,
+                                 "first": len(self.t), "deltas": [], "pending": [], "name": name}
 
     def _cpu_ns(self):
+        """tid -> (ns on CPU, whether it is running or runnable now; None when unknown)."""
         if not self.proc:
-            return {t.id: int((t.user_time + t.system_time) * 1e9) for t in self.process.threads()}
+            return {t.id: (int((t.user_time + t.system_time) * 1e9), None) for t in self.process.threads()}
         values = {}
         for tid, thread in self.threads.items():
             if thread["fd"] is None:
                 continue
             try:
-                values[tid] = int(os.pread(thread["fd"], 64, 0).split()[0])
+                ns = int(os.pread(thread["fd"], 64, 0).split()[0])
+                state = os.pread(thread["stat_fd"], 512, 0).rsplit(b")", 1)[1].split()[0]
+                values[tid] = (ns, state == b"R")
             except (OSError, IndexError, ValueError):  # the thread has ended: its last value stands
-                os.close(thread["fd"])
-                thread["fd"] = None
+                self._close(thread)
         return values
+
+    def _credit(self, thread, seconds, running):
+        """Book CPU time to the intervals it was used in.
+
+        The kernel adds a running thread's time to schedstat only at a scheduler tick (every 4 ms
+        at HZ=250) or when it stops, so a late lump is spread back over the intervals since the
+        last one in which the thread was seen running."""
+        index = len(self.t) - 1
+        if seconds <= 0:
+            thread["deltas"].append(0.0)
+            thread["pending"] = thread["pending"] + [index] if running else []
+            return
+        spans = thread["pending"] + [index]
+        lengths = [max(self.t[i] - (self.t[i - 1] if i else 0.0), 1e-6) for i in spans]
+        thread["deltas"].append(0.0)
+        for i, length in zip(spans, lengths):
+            thread["deltas"][i - thread["first"]] += seconds * length / sum(lengths)
+        thread["pending"] = []
 
     def sample(self, now):
         try:
@@ -80,23 +105,28 @@ class Sampler:
         except Exception:  # psutil: the process is gone
             return
         self.t.append(round(now - self.started, 5))
-        for tid, ns in values.items():
+        for tid, (ns, running) in values.items():
             if tid not in self.threads:  # psutil mode discovers threads here
-                self.threads[tid] = {"tid": tid, "tgid": str(self.pid), "fd": None, "last": 0,
-                                     "first": len(self.t) - 1, "deltas": [],
+                self.threads[tid] = {"tid": tid, "tgid": str(self.pid), "fd": None, "stat_fd": None, "last": 0,
+                                     "first": len(self.t) - 1, "deltas": [], "pending": [],
                                      "name": "main thread" if tid == self.pid else f"thread {len(self.threads)}"}
             thread = self.threads[tid]
-            thread["deltas"].append((ns - thread["last"]) / 1e9)
+            self._credit(thread, (ns - thread["last"]) / 1e9, running)
             thread["last"] = ns
         for thread in self.threads.values():  # ended threads: nothing more on CPU
             while thread["first"] + len(thread["deltas"]) < len(self.t):
                 thread["deltas"].append(0.0)
 
+    @staticmethod
+    def _close(thread):
+        for key in ("fd", "stat_fd"):
+            if thread[key] is not None:
+                os.close(thread[key])
+                thread[key] = None
+
     def close(self):
         for thread in self.threads.values():
-            if thread["fd"] is not None:
-                os.close(thread["fd"])
-                thread["fd"] = None
+            self._close(thread)
 
     def timeline(self, cell_start=None, cell_end=None):
         n = len(self.t)
