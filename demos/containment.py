@@ -73,9 +73,10 @@ class Containment:
     def __init__(self, memory_mb, max_pids):
         self.memory = memory_mb * 2**20
         self.path = self.executor = None
+        self.machine_lock = None
         _one_run_at_a_time.acquire()
-        self.machine_lock = os.open(MACHINE_LOCK, os.O_RDWR | os.O_CREAT, 0o666)
         try:
+            self.machine_lock = os.open(MACHINE_LOCK, os.O_RDONLY | os.O_CREAT, 0o644)  # flock needs no write access
             fcntl.flock(self.machine_lock, fcntl.LOCK_EX)  # released by close(), or by the kernel if we die
             if CGROUP_PARENT:
                 self.executor, self.path, self.spawner_tid = _spawner_thread()
@@ -150,5 +151,6 @@ class Containment:
                     pass
 
     def close(self):
-        os.close(self.machine_lock)
+        if self.machine_lock is not None:
+            os.close(self.machine_lock)
         _one_run_at_a_time.release()
