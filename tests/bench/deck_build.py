@@ -32,10 +32,10 @@ def main():
             builder = Builder(deck, os.path.join(tmp, "site"))
             builder.build()
             lines = open(deck).read().split("\n")
-            target = lines.index("Lets Talk About GIL Now!")
-            rebuild = []
+            target = next(i for i, line in enumerate(lines) if "Talk About GIL Now" in line)
+            original, rebuild = lines[target], []
             for i in range(20):
-                lines[target] = f"Lets Talk About GIL Now! (edit {i})"
+                lines[target] = f"{original} (edit {i})"
                 with open(deck, "w") as f:
                     f.write("\n".join(lines))
                 started = time.perf_counter()
