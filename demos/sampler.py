@@ -2,8 +2,11 @@
 
 The parent reads /proc/<tid>/schedstat (its first field is nanoseconds on CPU)
 every millisecond. Sampling from inside the process would need the GIL, and so
-could not see the GIL being handed over. Where /proc is missing, psutil gives
-per-thread CPU times at a coarser rate, and the timeline says so.
+could not see the GIL being handed over. The kernel brings a running thread's
+figure up to date only at a scheduler tick, so each late lump is spread back
+over the intervals in which the thread was seen running (see `_credit`). Where
+/proc is missing, psutil gives per-thread CPU times at a coarser rate, and the
+timeline says so.
 """
 import math
 import os
@@ -23,7 +26,7 @@ class Sampler:
     def __init__(self, pid, started, tasks=None):
         self.pid, self.started, self.tasks = pid, started, tasks
         self.proc = os.path.isdir(f"/proc/{pid}")
-        self.t, self.threads = [], {}  # tid -> {fd, last, first, deltas, name}
+        self.t, self.threads = [], {}  # tid -> {fd, stat_fd, last, first, deltas, pending, name, ...}
         if not self.proc:
             import psutil
             self.process = psutil.Process(pid)
