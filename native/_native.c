@@ -24,6 +24,7 @@ count_down(long long n)
     }
 }
 
+/* n: an int from 0 to 2**63-1; too big is OverflowError, negative (however big) is ValueError. */
 static int
 parse_count(PyObject *arg, long long *n)
 {
@@ -31,11 +32,16 @@ parse_count(PyObject *arg, long long *n)
         PyErr_Format(PyExc_TypeError, "n must be an int, not %.100s", Py_TYPE(arg)->tp_name);
         return -1;
     }
-    *n = PyLong_AsLongLong(arg);
+    int overflow;
+    *n = PyLong_AsLongLongAndOverflow(arg, &overflow);
     if (*n == -1 && PyErr_Occurred()) {
         return -1;
     }
-    if (*n < 0) {
+    if (overflow > 0) {
+        PyErr_SetString(PyExc_OverflowError, "n must be at most 2**63-1");
+        return -1;
+    }
+    if (overflow < 0 || *n < 0) {
         PyErr_SetString(PyExc_ValueError, "n must be >= 0");
         return -1;
     }
@@ -46,7 +52,7 @@ PyDoc_STRVAR(countdown_doc,
 "countdown(n)\n--\n\nCount n down to zero in C while holding the GIL: other Python threads wait.");
 
 static PyObject *
-countdown(PyObject *module, PyObject *arg)
+countdown(PyObject *Py_UNUSED(module), PyObject *arg)
 {
     long long n;
     if (parse_count(arg, &n) < 0) {
@@ -60,7 +66,7 @@ PyDoc_STRVAR(countdown_nogil_doc,
 "countdown_nogil(n)\n--\n\nCount n down to zero in C with the GIL released: other threads run meanwhile.");
 
 static PyObject *
-countdown_nogil(PyObject *module, PyObject *arg)
+countdown_nogil(PyObject *Py_UNUSED(module), PyObject *arg)
 {
     long long n;
     if (parse_count(arg, &n) < 0) {
@@ -107,7 +113,7 @@ PyDoc_STRVAR(refcount_race_doc,
 "or with atomics. Return the final counter: 0 when no update was lost.");
 
 static PyObject *
-refcount_race(PyObject *module, PyObject *args, PyObject *kwargs)
+refcount_race(PyObject *Py_UNUSED(module), PyObject *args, PyObject *kwargs)
 {
     static char *keywords[] = {"threads", "iterations", "atomic", NULL};
     int threads, use_atomic = 0;
@@ -153,7 +159,7 @@ PyDoc_STRVAR(sleep_doc,
 "Sleep in C, with the GIL released (like blocking I/O) or held (nothing else runs).");
 
 static PyObject *
-native_sleep(PyObject *module, PyObject *args, PyObject *kwargs)
+native_sleep(PyObject *Py_UNUSED(module), PyObject *args, PyObject *kwargs)
 {
     static char *keywords[] = {"seconds", "release_gil", NULL};
     double seconds;
@@ -166,6 +172,9 @@ native_sleep(PyObject *module, PyObject *args, PyObject *kwargs)
     }
     struct timespec left = {.tv_sec = (time_t)seconds,
                             .tv_nsec = (long)((seconds - (double)(time_t)seconds) * 1e9)};
+    if (left.tv_nsec > 999999999) {  /* a fraction just below 1 can round up to 1e9 ns */
+        left.tv_nsec = 999999999;
+    }
     for (;;) {
         int rc;
         if (release) {

@@ -2,6 +2,8 @@
 import gc
 import importlib.util
 import resource
+import signal
+import sys
 import threading
 import time
 
@@ -21,21 +23,35 @@ def cpu_per_wall(target, n, threads=2):
     return (time.process_time() - cpu0) / (time.perf_counter() - wall0)
 
 
+def best_cpu_per_wall(target, n, tries=8):
+    """The highest CPU/wall of a few runs, stopping early above 1.5: other work on a shared
+    machine can take a core away for a while, but cannot make a run look more parallel than it is."""
+    ratios = []
+    while len(ratios) < tries and not any(r > 1.5 for r in ratios):
+        ratios.append(cpu_per_wall(target, n))
+    return max(ratios)
+
+
+# 1e9 iterations per thread: about a quarter of a second each, long enough to dwarf thread start-up.
 def test_countdown_nogil_runs_two_threads_on_two_cores_at_once():
-    assert cpu_per_wall(native.countdown_nogil, 2 * 10**9) > 1.5
+    assert best_cpu_per_wall(native.countdown_nogil, 10**9) > 1.5
 
 
 def test_countdown_holding_the_gil_runs_one_thread_at_a_time():
-    assert cpu_per_wall(native.countdown, 2 * 10**9) < 1.3
+    assert cpu_per_wall(native.countdown, 10**9) < 1.3
 
 
 def test_the_race_loses_updates_without_atomics():
-    results = [native.refcount_race(2, 10**6) for _ in range(10)]
-    assert any(r != 0 for r in results), results
+    # Lost increments and lost decrements can cancel out, so one run may end at 0 by luck: try a few.
+    results = []
+    while len(results) < 10 and not any(results):
+        results.append(native.refcount_race(2, 10**7))
+    assert any(results), results
 
 
-def test_atomic_increments_never_lose_updates():
-    assert [native.refcount_race(4, 10**6, atomic=True) for _ in range(5)] == [0] * 5
+@pytest.mark.parametrize("threads", [2, 4])
+def test_atomic_increments_never_lose_updates(threads):
+    assert [native.refcount_race(threads, 10**6, atomic=True) for _ in range(5)] == [0] * 5
 
 
 def test_a_single_thread_cannot_race():
@@ -61,31 +77,85 @@ def other_thread_progress(sleep_call):
     return during
 
 
+# Held, the other thread only gets the switch intervals around the call, not the 0.3 s inside it.
 def test_sleep_releasing_the_gil_lets_other_threads_run():
     held = other_thread_progress(lambda: native.sleep(0.3, release_gil=False))
     released = other_thread_progress(lambda: native.sleep(0.3))
-    # Held, the other thread only gets the switch intervals around the call, not the 0.3 s inside it.
     assert held * 10 < released, (held, released)
 
 
-@pytest.mark.parametrize("call, error", [
-    (lambda: native.countdown(-1), ValueError),
-    (lambda: native.countdown("10"), TypeError),
-    (lambda: native.countdown_nogil(1.5), TypeError),
-    (lambda: native.countdown_nogil(2**64), OverflowError),
-    (lambda: native.refcount_race(0, 10), ValueError),
-    (lambda: native.refcount_race(10**6, 10), ValueError),
-    (lambda: native.refcount_race(2, -1), ValueError),
-    (lambda: native.refcount_race(2, "many"), TypeError),
-    (lambda: native.sleep(-1), ValueError),
-    (lambda: native.sleep(float("nan")), ValueError),
-    (lambda: native.sleep("1"), TypeError),
-], ids=["negative", "str", "float", "huge", "no-threads", "absurd-threads", "negative-iterations",
-        "str-iterations", "negative-sleep", "nan-sleep", "str-sleep"])
-def test_bad_arguments_are_refused_with_a_clear_error(call, error):
+def test_countdown_nogil_lets_other_threads_run_and_countdown_does_not():
+    held = other_thread_progress(lambda: native.countdown(10**9))
+    released = other_thread_progress(lambda: native.countdown_nogil(10**9))
+    assert held * 10 < released, (held, released)
+
+
+@pytest.fixture
+def alarm():
+    """alarm(handler): SIGALRM runs handler 50 ms from now; the old handler comes back afterwards."""
+    old = signal.getsignal(signal.SIGALRM)
+
+    def arm(handler):
+        signal.signal(signal.SIGALRM, handler)
+        signal.setitimer(signal.ITIMER_REAL, 0.05)
+
+    yield arm
+    signal.setitimer(signal.ITIMER_REAL, 0)
+    signal.signal(signal.SIGALRM, old)
+
+
+@pytest.mark.parametrize("release_gil", [True, False], ids=["released", "held"])
+def test_sleep_runs_signal_handlers_and_sleeps_the_rest(alarm, release_gil):
+    handled = []
+    alarm(lambda *_: handled.append(time.monotonic()))
+    start = time.monotonic()
+    native.sleep(0.2, release_gil=release_gil)
+    end = time.monotonic()
+    assert len(handled) == 1 and start < handled[0] < end
+    assert end - start >= 0.2  # the interrupted nanosleep was resumed for the time left
+
+
+@pytest.mark.parametrize("release_gil", [True, False], ids=["released", "held"])
+def test_an_exception_from_a_signal_handler_ends_the_sleep(alarm, release_gil):
+    def interrupt(*_):
+        raise KeyboardInterrupt
+
+    alarm(interrupt)
+    start = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        native.sleep(60, release_gil=release_gil)
+    assert time.monotonic() - start < 30
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: native.countdown(-1), ValueError, "n must be >= 0"),
+    (lambda: native.countdown(-2**64), ValueError, "n must be >= 0"),
+    (lambda: native.countdown("10"), TypeError, "n must be an int, not str"),
+    (lambda: native.countdown_nogil(1.5), TypeError, "n must be an int, not float"),
+    (lambda: native.countdown_nogil(2**63), OverflowError, "n must be at most 2**63-1"),
+    (lambda: native.countdown_nogil(), TypeError, "exactly one argument"),
+    (lambda: native.refcount_race(0, 10), ValueError, "threads must be between 1 and 64, not 0"),
+    (lambda: native.refcount_race(10**6, 10), ValueError, "threads must be between 1 and 64"),
+    (lambda: native.refcount_race(2, -1), ValueError, "iterations must be between 0 and"),
+    (lambda: native.refcount_race(2, 10**12), ValueError, "iterations must be between 0 and"),
+    (lambda: native.refcount_race(2, "many"), TypeError, "cannot be interpreted as an integer"),
+    (lambda: native.refcount_race(2), TypeError, "iterations"),
+    (lambda: native.sleep(-1), ValueError, "seconds must be between 0 and 86400"),
+    (lambda: native.sleep(float("nan")), ValueError, "seconds must be between 0 and 86400"),
+    (lambda: native.sleep(float("inf")), ValueError, "seconds must be between 0 and 86400"),
+    (lambda: native.sleep("1"), TypeError, "must be real number"),
+], ids=["negative", "very-negative", "str", "float", "too-big", "missing", "no-threads",
+        "absurd-threads", "negative-iterations", "absurd-iterations", "str-iterations",
+        "missing-iterations", "negative-sleep", "nan-sleep", "inf-sleep", "str-sleep"])
+def test_bad_arguments_are_refused_with_a_clear_error(call, error, message):
     with pytest.raises(error) as info:
         call()
-    assert str(info.value)
+    assert message in str(info.value)
+
+
+def test_every_function_documents_its_signature():
+    for f in (native.countdown, native.countdown_nogil, native.refcount_race, native.sleep):
+        assert f.__text_signature__ and f.__doc__.strip(), f
 
 
 def test_the_module_loads_twice_as_independent_module_objects():
@@ -104,15 +174,22 @@ def test_calls_do_not_leak():
             native.countdown_nogil(1)
         for _ in range(2000):
             native.refcount_race(2, 10, atomic=True)
-            try:
-                native.countdown(-1)
-            except ValueError:
-                pass
+            native.sleep(0, release_gil=False)
+            for bad in (native.countdown, native.countdown_nogil, native.sleep):
+                with pytest.raises(ValueError):
+                    bad(-1)
+            with pytest.raises(ValueError):
+                native.refcount_race(0, 1)
+
+    def measure():
+        gc.collect()
+        refs = sys.gettotalrefcount() if hasattr(sys, "gettotalrefcount") else 0  # debug builds only
+        return refs, len(gc.get_objects()), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
     churn()  # warm up allocator caches
-    gc.collect()
-    objects, rss = len(gc.get_objects()), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    refs, objects, rss = measure()
     churn()
-    gc.collect()
-    assert len(gc.get_objects()) - objects < 50
-    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss < 2048  # KiB
+    refs_after, objects_after, rss_after = measure()
+    assert refs_after - refs < 100
+    assert objects_after - objects < 50
+    assert rss_after - rss < 2048  # KiB
