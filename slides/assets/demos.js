@@ -186,13 +186,18 @@
     figure.gil.status.textContent = "starting Python in your browser…";
     return window.GilPyodide.run(figure.gil.cell, params(figure), function (message) {
       figure.gil.status.textContent = message;
-    }).then(function (result) { show(figure, result, "in your browser (Pyodide/WebAssembly)"); });
+    }).then(function (result) {
+      var label = "in your browser (Pyodide/WebAssembly)";
+      show(figure, result, label);
+      if (channel) channel.postMessage({type: "result", cell: figure.gil.cell.id, result: result, label: label});
+    });
   }
 
   function start(figure) {
     var gil = figure.gil;
     if (gil.busy) return;
     gil.busy = true;
+    gil.ran = true;
     gil.run.disabled = true;
     gil.out.querySelectorAll(".demo-error").forEach(function (node) { node.remove(); });
     var running = live ? runLive(figure) : runInBrowser(figure);
@@ -279,12 +284,18 @@
           document.documentElement.setAttribute("data-demos", live ? "live" : "static");
           document.querySelectorAll("figure.demo-cell").forEach(setup);
           deck.addKeyBinding({keyCode: 82, key: "R", description: "Run the demo on this slide"}, function () {
-            var figure = deck.getCurrentSlide().querySelector("figure.demo-cell");
-            if (figure && figure.gil) start(figure);
+            // several cells on a slide: the one holding the focus, else the first not run yet, else the first
+            var figures = Array.prototype.filter.call(deck.getCurrentSlide().querySelectorAll("figure.demo-cell"),
+                                                      function (f) { return f.gil; });
+            var figure = figures.filter(function (f) { return f.contains(document.activeElement); })[0] ||
+                         figures.filter(function (f) { return !f.gil.ran; })[0] || figures[0];
+            if (figure) start(figure);
           });
           if (channel) channel.onmessage = function (message) {
             var m = message.data, figure = figureFor(m.cell);
-            if (m.type !== "job" || !figure || !live || following[m.job]) return;
+            if (!figure || !figure.gil) return;
+            if (m.type === "result") return show(figure, m.result, m.label);  // a browser run in another window
+            if (m.type !== "job" || !live || following[m.job]) return;
             figure.gil.status.textContent = "running (started in another window)…";
             follow(figure, m.events, m.job).catch(function (error) { showError(figure, error.message); });
           };

@@ -62,7 +62,7 @@
 
   function render(timeline) {
     var shown = rows(timeline), t = timeline.t, total = t[t.length - 1] || 1;
-    var height = shown.length * (ROW + GAP) + AXIS + 4;
+    var height = shown.length * (ROW + GAP) + AXIS * 2 + 4;
     var svg = el("svg", {"class": "timeline", viewBox: "0 0 " + (LABEL + WIDTH + 10) + " " + height,
                          role: "img", "aria-label": "per-thread CPU timeline"});
     var x = function (s) { return LABEL + (s / total) * WIDTH; };
@@ -75,7 +75,7 @@
       var y = r * (ROW + GAP);
       var g = el("g", {"class": "timeline-row", "data-name": thread.name, "data-tid": thread.tid,
                        "data-busy-intervals": sets[r].length});
-      g.appendChild(el("text", {x: LABEL - 8, y: y + ROW - 5, "text-anchor": "end"}, thread.name));
+      g.appendChild(el("text", {x: LABEL - 8, y: y + ROW - 5, "text-anchor": "end"}, thread.name + " · " + thread.tid));
       g.appendChild(el("rect", {"class": "lane", x: LABEL, y: y, width: WIDTH, height: ROW}));
       // merge neighbouring intervals of the same shade so a long run is one rectangle
       var s = shares(timeline, thread), i = 0;
@@ -97,6 +97,11 @@
       svg.appendChild(el("text", {"class": "tick-label", x: x(tick), y: axisY + AXIS - 2, "text-anchor": "middle"},
                          step < 1 ? Math.round(tick * 1000) + " ms" : tick.toFixed(step < 10 ? 1 : 0) + " s"));
     }
+    var legendY = axisY + AXIS * 2 - 2;
+    svg.appendChild(el("rect", {x: LABEL, y: legendY - 9, width: 14, height: 10, fill: COLOURS[0]}));
+    svg.appendChild(el("text", {"class": "tick-label", x: LABEL + 18, y: legendY}, "on CPU (shade: share of each sample)"));
+    svg.appendChild(el("rect", {"class": "timed", x: LABEL + 260, y: legendY - 9, width: 14, height: 10}));
+    svg.appendChild(el("text", {"class": "tick-label", x: LABEL + 278, y: legendY}, "timed region of the cell"));
     // both rows busy in the same interval: threads truly in parallel
     var overlap = 0;
     if (sets.length >= 2) {

@@ -1,0 +1,52 @@
+"""The static site with the committed results/ (several interpreters): the recorded-run picker, per interpreter."""
+import os
+
+import pytest
+
+from deck.browser import static_server
+from deck.build import Builder
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    results = os.path.join(ROOT, "results")
+    if not any(name.endswith(".json") for name in os.listdir(results)):
+        pytest.skip("no recorded results in results/ (make record)")
+    out = tmp_path_factory.mktemp("static-results") / "site"
+    Builder(os.path.join(ROOT, "slides", "gil.md"), str(out), results_dir=results).build()
+    return out
+
+
+def test_recorded_runs_of_each_interpreter_with_timeline_and_group_chart(site, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    with static_server(site) as url:
+        page.goto(url)
+        page.wait_for_function("document.documentElement.dataset.demos === 'static'")
+        page.evaluate("() => { const s = document.getElementById('cell-countdown-threads').closest('section');"
+                      " const i = Reveal.getIndices(s); Reveal.slide(i.h, i.v); }")
+        cell = page.locator("#cell-countdown-threads")
+        picker = cell.locator("select.demo-python")
+        names = picker.locator("option").all_inner_texts()
+        old = next((i for i, name in enumerate(names) if name.startswith("cpython-2.7")), None)
+        if old is None:
+            pytest.skip("results/ has no Python 2.7 run of countdown-threads")
+        picker.select_option(str(old))
+        result = cell.locator(".demo-result")
+        assert result.get_attribute("data-interpreter").startswith("cpython-2.7")
+        assert "recorded on" in cell.locator(".demo-where").inner_text()
+        assert "context switches" in cell.locator(".demo-stats").inner_text()
+        rows = cell.locator("svg.timeline .timeline-row")
+        assert rows.count() >= 2 and all(int(n) > 0 for n in rows.evaluate_all(
+            "rows => rows.filter(r => r.dataset.name.startsWith('thread')).map(r => r.dataset.busyIntervals)"))
+        # the chart compares the group's cells recorded on the same interpreter
+        assert cell.locator("svg.group-chart text.this").text_content() == "countdown-threads"
+        assert cell.locator("svg.group-chart rect").count() >= 2
+        page.screenshot(path=os.path.join(ROOT, "test-artifacts", "static-countdown-threads-2.7.png"))
+    page.close()
+    assert errors == []
