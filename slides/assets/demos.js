@@ -40,21 +40,26 @@
 
   /* ---- showing a result ---- */
 
+  /* Charts compare like with like: the same interpreter and the same parameter values. */
+  function knownKey(cell, interpreter, params) {
+    var p = params || {};
+    return cell + "|" + interpreter + "|" + Object.keys(p).sort().map(function (k) { return k + "=" + p[k]; }).join(",");
+  }
   function remember(result) {
-    known[result.cell + "|" + result.interpreter.name] = result;
+    known[knownKey(result.cell, result.interpreter.name, result.params)] = result;
   }
   RECORDED.forEach(function (result) {
-    var key = result.cell + "|" + result.interpreter.name;
+    var key = knownKey(result.cell, result.interpreter.name, result.params);
     if (!known[key]) known[key] = result;
   });
 
-  function chart(cellId, interpreter) {
+  function chart(cellId, interpreter, params) {
     var group = CELLS[cellId] && CELLS[cellId].group;
     if (!group) return null;
     var bars = Object.keys(CELLS).filter(function (id) {
       return CELLS[id].group === group && !CELLS[id].hidden;
     }).map(function (id) {
-      var result = known[id + "|" + interpreter];
+      var result = known[knownKey(id, interpreter, params)];
       return {id: id, value: result && result.summary.median_cell_s};
     }).filter(function (bar) { return bar.value; });
     if (bars.length < 2) return null;
@@ -74,7 +79,7 @@
         svg.appendChild(node);
       });
     });
-    return h("div", {"class": "demo-chart", title: "median cell time on " + interpreter}, [svg]);
+    return h("div", {"class": "demo-chart", title: "median cell time on " + interpreter + ", same parameters"}, [svg]);
   }
 
   function statsLine(result, label) {
@@ -102,7 +107,7 @@
     if (run.timeline && run.timeline.threads && run.timeline.threads.length && window.GilTimeline) {
       row.appendChild(h("div", {"class": "demo-timeline"}, [window.GilTimeline.render(run.timeline)]));
     }
-    var bars = chart(result.cell, result.interpreter.name);
+    var bars = chart(result.cell, result.interpreter.name, result.params);
     if (bars) row.appendChild(bars);
     if (row.childNodes.length) out.appendChild(row);
     if (run.stdout && run.stdout.trim()) out.appendChild(h("pre", {"class": "demo-stdout", text: run.stdout.trim()}));
@@ -117,8 +122,13 @@
   function showComparison(figure, results) {
     var table = h("table", {"class": "demo-compare"}, [h("tr", {}, ["interpreter", "cell time", "CPU", "context switches"].map(function (t) { return h("th", {text: t}); }))]);
     results.forEach(function (r) {
-      table.appendChild(h("tr", {}, [r.interpreter.name, secs(r.summary.median_cell_s),
-        (r.summary.cpu_utilisation || 0).toFixed(2) + "×", String(Math.round(r.summary.voluntary_ctxt || 0))].map(function (t) { return h("td", {text: t}); })));
+      var row = h("tr", {title: "show this interpreter's timeline"}, [r.interpreter.name, secs(r.summary.median_cell_s),
+        (r.summary.cpu_utilisation || 0).toFixed(2) + "×", String(Math.round(r.summary.voluntary_ctxt || 0))].map(function (t) { return h("td", {text: t}); }));
+      row.addEventListener("click", function () {  // the panel below shows one interpreter at a time
+        show(figure, r, "live, " + r.recorded_at);
+        figure.gil.out.insertBefore(table, figure.gil.out.firstChild);
+      });
+      table.appendChild(row);
     });
     figure.gil.out.insertBefore(table, figure.gil.out.firstChild);
   }
@@ -174,9 +184,8 @@
   }
 
   function runLive(figure) {
-    var choice = figure.gil.picker.value;
-    if (choice !== "all") return post(figure, choice);
-    var names = live.runsOn[figure.gil.cell.id], results = [];
+    var choice = figure.gil.picker.value, names = figure.gil.groups[choice], results = [];
+    if (!names) return post(figure, choice);
     return names.reduce(function (chain, name) {
       return chain.then(function () { return post(figure, name).then(function (r) { results.push(r); }); });
     }, Promise.resolve()).then(function () { showComparison(figure, results); });
@@ -231,14 +240,24 @@
     var out = h("div", {"class": "demo-result"});
     figure.appendChild(controls);
     figure.appendChild(out);
-    figure.gil = {cell: cell, run: run, picker: picker, inputs: inputs, status: status, out: out};
+    figure.gil = {cell: cell, run: run, picker: picker, inputs: inputs, status: status, out: out, groups: {}};
     run.addEventListener("click", function () { start(figure); });
 
     var recorded = RECORDED.filter(function (r) { return r.cell === cell.id; });
     if (live) {
       var names = live.runsOn[cell.id] || [];
       names.forEach(function (name) { picker.appendChild(option(name, name)); });
-      if (names.length > 1) picker.appendChild(option("all", "all, side by side"));
+      // the talk's comparison: Python 2.7's old GIL against this machine's default interpreter
+      var current = live.interpreters.filter(function (i) { return i["default"]; }).map(function (i) { return i.name; })[0];
+      var old = names.filter(function (name) { return /^cpython-2\./.test(name); })[0];
+      if (old && current && names.indexOf(current) >= 0) {
+        figure.gil.groups.pair = [old, current];
+        picker.appendChild(option("pair", old.replace("cpython-", "") + " vs " + current.replace("cpython-", "") + ", side by side"));
+      }
+      if (names.length > 1) {
+        figure.gil.groups.all = names;
+        picker.appendChild(option("all", "all, side by side"));
+      }
     } else {
       recorded.forEach(function (r, i) { picker.appendChild(option(i, r.interpreter.name + " · " + r.machine.name)); });
       picker.addEventListener("change", function () {
