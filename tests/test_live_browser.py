@@ -33,6 +33,7 @@ def run(page, cell, total_work, press_key=False):
     go_to_cell(page, cell)
     figure = page.locator(f"#cell-{cell}")
     figure.locator("input[name=TOTAL_WORK]").fill(str(total_work))
+    figure.locator(".demo-result").evaluate("out => { out.textContent = '' }")  # wait for this run's numbers
     if press_key:  # reveal.js ignores keys typed into a form field, as a presenter would expect
         page.evaluate("document.activeElement.blur()")
         page.keyboard.press("r")
@@ -61,13 +62,19 @@ def test_countdown_threads_shows_numbers_and_two_thread_rows_taking_turns(page):
 
 
 def test_native_threads_keeps_both_rows_busy_at_once(page):
-    figure = run(page, "native-threads", 2_000_000_000, press_key=True)  # R runs the slide's cell
-    timeline = timeline_rows(figure)
-    workers = [busy for name, busy in timeline["rows"] if name.startswith("thread")]
-    assert len(workers) == 2
-    # both on a CPU in the same intervals. Under the GIL a few hand-off samples (≤ ~6%) look shared; here
-    # on a quiet machine most are, and ≥ 13% even with two other busy processes on the 2 cores
-    assert timeline["overlap"] >= 0.1 * min(workers)
+    # Both on a CPU in the same intervals: under the GIL a few hand-off samples (up to ~6%) look shared,
+    # on a quiet machine most are. Other work on the shared 2 cores can take one core for a whole run,
+    # so the best of three runs counts.
+    shared = []
+    for _ in range(3):
+        figure = run(page, "native-threads", 2_000_000_000, press_key=True)  # R runs the slide's cell
+        timeline = timeline_rows(figure)
+        workers = [busy for name, busy in timeline["rows"] if name.startswith("thread")]
+        assert len(workers) == 2
+        shared.append(timeline["overlap"] / max(1, min(workers)))
+        if shared[-1] >= 0.1:
+            break
+    assert max(shared) >= 0.1, shared
     assert not page.errors
 
 
