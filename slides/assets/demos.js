@@ -266,6 +266,7 @@
       });
       if (!(cell.browser && window.GilPyodide)) {
         run.disabled = true;
+        controls.querySelectorAll("label").forEach(function (label) { label.hidden = true; });  // nothing to run
         run.title = "Needs the live server: " + whyServer(cell);
         figure.appendChild(h("div", {"class": "demo-note", text: "Live runs need the server: " + whyServer(cell) +
           ". Showing the recorded run."}));

@@ -23,10 +23,11 @@
     });
   }
 
-  /* The threads worth a row: those that did real work (the idle main thread of a threaded cell is left out). */
+  /* The threads worth a row: the cell's worker threads always (an idle or stalled worker is the point of
+   * some slides), others only if they did real work (an idle main thread or helper process is left out). */
   function rows(timeline) {
     var most = Math.max.apply(null, timeline.threads.map(function (th) { return th.cpu_s; }).concat([0]));
-    return timeline.threads.filter(function (th) { return th.cpu_s >= 0.05 * most; });
+    return timeline.threads.filter(function (th) { return /^thread /.test(th.name) || th.cpu_s >= 0.05 * most; });
   }
 
   /* Per shown row, the indexes of intervals inside the cell's timed region where the thread was busy (>50%). */
