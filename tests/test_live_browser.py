@@ -106,18 +106,23 @@ def test_a_parameter_out_of_range_shows_the_servers_message_on_the_slide(page):
     assert not page.errors
 
 
-def test_a_run_from_the_speaker_view_shows_in_both_windows(page):
-    go_to_cell(page, "countdown-sequential")
+def speaker_view(page, cell):
+    """Opens reveal's speaker view on the slide of `cell`: the notes window and its current-slide frame."""
+    go_to_cell(page, cell)
     with page.context.expect_page() as opened:
         page.evaluate("Reveal.getPlugin('notes').open()")
     notes = opened.value
     notes.wait_for_load_state()
-    frame = None
     for _ in range(100):  # the speaker view loads the deck into its current-slide iframe
         frame = next((f for f in notes.frames if "receiver" in f.url and f.url != notes.url), None)
-        if frame and frame.evaluate("!!document.querySelector('#cell-countdown-sequential button.demo-run')"):
-            break
+        if frame and frame.evaluate("id => !!document.querySelector('#cell-' + id + ' button.demo-run')", cell):
+            return notes, frame
         notes.wait_for_timeout(100)
+    raise AssertionError("the speaker view did not show the slide's Run button")
+
+
+def test_a_run_from_the_speaker_view_shows_in_both_windows(page):
+    notes, frame = speaker_view(page, "countdown-sequential")
     cell = frame.locator("#cell-countdown-sequential")
     cell.locator("input[name=TOTAL_WORK]").fill("1500000")
     cell.locator("button.demo-run").click()

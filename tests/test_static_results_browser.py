@@ -6,6 +6,7 @@ import pytest
 from deck.browser import static_server
 from deck.build import Builder
 from tests.conftest import ROOT
+from tests.test_live_browser import speaker_view
 
 pytestmark = pytest.mark.browser
 
@@ -50,3 +51,19 @@ def test_recorded_runs_of_each_interpreter_with_timeline_and_group_chart(site, b
         page.screenshot(path=os.path.join(ROOT, "test-artifacts", "static-countdown-threads-2.7.png"))
     page.close()
     assert errors == []
+
+
+def test_a_browser_run_from_the_speaker_view_shows_in_both_windows(site, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    with static_server(site) as url:
+        page.goto(url)
+        page.wait_for_function("document.documentElement.dataset.demos === 'static'")
+        notes, frame = speaker_view(page, "countdown-sequential")
+        cell = frame.locator("#cell-countdown-sequential")
+        cell.locator("input[name=TOTAL_WORK]").fill("200000")
+        cell.locator("button.demo-run").click()
+        for where in (frame, page):
+            where.wait_for_function("(document.querySelector('#cell-countdown-sequential .demo-where') || {})"
+                                    ".textContent?.includes('Pyodide')", timeout=120_000)
+        notes.close()
+    page.close()
