@@ -106,8 +106,9 @@ def test_a_parameter_out_of_range_shows_the_servers_message_on_the_slide(page):
     assert not page.errors
 
 
-def speaker_view(page, cell):
-    """Opens reveal's speaker view on the slide of `cell`: the notes window and its current-slide frame."""
+def run_from_the_speaker_view(page, cell, total_work, label):
+    """Opens reveal's speaker view on the slide of `cell`, presses Run in its current-slide frame and waits
+    until both windows show a result whose origin line contains `label`."""
     go_to_cell(page, cell)
     with page.context.expect_page() as opened:
         page.evaluate("Reveal.getPlugin('notes').open()")
@@ -116,17 +117,18 @@ def speaker_view(page, cell):
     for _ in range(100):  # the speaker view loads the deck into its current-slide iframe
         frame = next((f for f in notes.frames if "receiver" in f.url and f.url != notes.url), None)
         if frame and frame.evaluate("id => !!document.querySelector('#cell-' + id + ' button.demo-run')", cell):
-            return notes, frame
+            break
         notes.wait_for_timeout(100)
-    raise AssertionError("the speaker view did not show the slide's Run button")
+    else:
+        raise AssertionError("the speaker view did not show the slide's Run button")
+    figure = frame.locator(f"#cell-{cell}")
+    figure.locator("input[name=TOTAL_WORK]").fill(str(total_work))
+    figure.locator("button.demo-run").click()
+    for where in (frame, page):
+        where.wait_for_function("([id, label]) => (document.querySelector('#cell-' + id + ' .demo-where') || {})"
+                                ".textContent?.includes(label)", arg=[cell, label], timeout=120_000)
+    notes.close()
 
 
 def test_a_run_from_the_speaker_view_shows_in_both_windows(page):
-    notes, frame = speaker_view(page, "countdown-sequential")
-    cell = frame.locator("#cell-countdown-sequential")
-    cell.locator("input[name=TOTAL_WORK]").fill("1500000")
-    cell.locator("button.demo-run").click()
-    for where in (frame, page):
-        where.wait_for_function("(document.querySelector('#cell-countdown-sequential .demo-where') || {})"
-                                ".textContent?.includes('live,')", timeout=60_000)
-    notes.close()
+    run_from_the_speaker_view(page, "countdown-sequential", 1_500_000, "live,")

@@ -6,7 +6,7 @@ import pytest
 from deck.browser import static_server
 from deck.build import Builder
 from tests.conftest import ROOT
-from tests.test_live_browser import speaker_view
+from tests.test_live_browser import run_from_the_speaker_view
 
 pytestmark = pytest.mark.browser
 
@@ -58,12 +58,5 @@ def test_a_browser_run_from_the_speaker_view_shows_in_both_windows(site, browser
     with static_server(site) as url:
         page.goto(url)
         page.wait_for_function("document.documentElement.dataset.demos === 'static'")
-        notes, frame = speaker_view(page, "countdown-sequential")
-        cell = frame.locator("#cell-countdown-sequential")
-        cell.locator("input[name=TOTAL_WORK]").fill("200000")
-        cell.locator("button.demo-run").click()
-        for where in (frame, page):
-            where.wait_for_function("(document.querySelector('#cell-countdown-sequential .demo-where') || {})"
-                                    ".textContent?.includes('Pyodide')", timeout=120_000)
-        notes.close()
+        run_from_the_speaker_view(page, "countdown-sequential", 200_000, "Pyodide")
     page.close()
