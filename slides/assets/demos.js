@@ -303,7 +303,9 @@
           live = server;
           document.documentElement.setAttribute("data-demos", live ? "live" : "static");
           document.querySelectorAll("figure.demo-cell").forEach(setup);
-          deck.addKeyBinding({keyCode: 82, key: "R", description: "Run the demo on this slide"}, function () {
+          // Reveal.initialize({"gil-demos": {runKey: "R"}}): a letter reveal.js does not use itself
+          var key = String((deck.getConfig()["gil-demos"] || {}).runKey || "R").toUpperCase();
+          deck.addKeyBinding({keyCode: key.charCodeAt(0), key: key, description: "Run the demo on this slide"}, function () {
             // several cells on a slide: the one holding the focus, else the first not run yet, else the first
             var figures = Array.prototype.filter.call(deck.getCurrentSlide().querySelectorAll("figure.demo-cell"),
                                                       function (f) { return f.gil; });
