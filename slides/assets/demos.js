@@ -186,9 +186,16 @@
   function runLive(figure) {
     var choice = figure.gil.picker.value, names = figure.gil.groups[choice], results = [];
     if (!names) return post(figure, choice);
+    var failures = [];  // one interpreter failing leaves the others' numbers on the slide
     return names.reduce(function (chain, name) {
-      return chain.then(function () { return post(figure, name).then(function (r) { results.push(r); }); });
-    }, Promise.resolve()).then(function () { showComparison(figure, results); });
+      return chain.then(function () {
+        return post(figure, name).then(function (r) { results.push(r); },
+                                       function (error) { failures.push(name + ": " + error.message); });
+      });
+    }, Promise.resolve()).then(function () {
+      if (results.length) showComparison(figure, results);
+      if (failures.length) throw new Error(failures.join("; "));
+    });
   }
 
   function runInBrowser(figure) {
