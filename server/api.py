@@ -15,7 +15,6 @@ from server.queue import QueueFull
 bp = Blueprint("api", __name__, url_prefix="/api")
 RUN_KEYS = {"params", "python", "repeat"}
 HEARTBEAT_S = 15
-_manifest = {"mtime": None, "cells": {}}
 _interpreters = []
 
 
@@ -30,11 +29,12 @@ def cells():
         mtime = os.stat(path).st_mtime_ns
     except OSError:
         abort(503, "the site is not built: run `python build.py`")
-    if mtime != _manifest["mtime"]:
+    manifest = current_app.extensions.setdefault("manifest", {"mtime": None, "cells": {}})
+    if mtime != manifest["mtime"]:
         with open(path) as f:
-            _manifest["cells"] = {cell["id"]: cell for cell in json.load(f)["cells"]}
-        _manifest["mtime"] = mtime
-    return _manifest["cells"]
+            manifest["cells"] = {cell["id"]: cell for cell in json.load(f)["cells"]}
+        manifest["mtime"] = mtime
+    return manifest["cells"]
 
 
 def found_interpreters():
