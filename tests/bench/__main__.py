@@ -10,7 +10,7 @@ import tests.bench as package
 def main():
     only = set(sys.argv[1:])
     for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
-        if only and info.name not in only:
+        if info.name.startswith("_") or only and info.name not in only:
             continue
         module = importlib.import_module(f"tests.bench.{info.name}")
         print(f"\n== {info.name}: {(module.__doc__ or '').strip().splitlines()[0]}", flush=True)
