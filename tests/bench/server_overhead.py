@@ -12,13 +12,14 @@ from tests.live_server import live_server
 
 CELL, PARAMS = "countdown-sequential", {"TOTAL_WORK": 5_000_000}
 ROUNDS = 5
+LOAD_PARAMS, LOAD_ROUNDS = {"TOTAL_WORK": 20_000_000}, 9  # a longer cell and more rounds: a 5 % effect is small
 
 
-def through_server(url):
+def through_server(url, params=PARAMS):
     """POST a run and follow its events to `done`, as the slide does; returns (seconds, result)."""
     started = time.perf_counter()
     request = urllib.request.Request(f"{url}/api/cells/{CELL}/runs", method="POST",
-                                     data=json.dumps({"params": PARAMS, "repeat": 1}).encode(),
+                                     data=json.dumps({"params": params, "repeat": 1}).encode(),
                                      headers={"Content-Type": "application/json", "Origin": url})
     with urllib.request.urlopen(request) as answer:
         job = json.load(answer)
@@ -71,12 +72,12 @@ def main():
         print(f"  ratio server / CLI: {ratio:.2f}   target <= 1.3")
 
         idle, loaded = [], []
-        for _ in range(ROUNDS):
-            idle.append(through_server(url)[1]["summary"]["median_cell_s"])
+        for _ in range(LOAD_ROUNDS):
+            idle.append(through_server(url, LOAD_PARAMS)[1]["summary"]["median_cell_s"])
             stop = threading.Event()
             threads = viewers(url, stop)
             time.sleep(2)  # every viewer has loaded the deck and is polling
-            loaded.append(through_server(url)[1]["summary"]["median_cell_s"])
+            loaded.append(through_server(url, LOAD_PARAMS)[1]["summary"]["median_cell_s"])
             stop.set()
             for t in threads:
                 t.join()
