@@ -14,6 +14,8 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+from demos.machine import read_text
+
 CGROUP_ROOTS = ("/sys/fs/cgroup/pids", "/sys/fs/cgroup/unified", "/sys/fs/cgroup")
 
 
@@ -93,11 +95,7 @@ class Containment:
             f.write(value)
 
     def _read(self, name):
-        try:
-            with open(os.path.join(self.path, name)) as f:
-                return f.read()
-        except OSError:
-            return ""
+        return read_text(os.path.join(self.path, name))
 
     def _settle(self, patience_s=5.0):
         """Wait for the last run's killed processes to be reaped: until then they count against pids.max."""

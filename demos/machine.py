@@ -5,7 +5,8 @@ import platform
 import re
 
 
-def _read(path):
+def read_text(path):
+    """A small /proc or /etc file's text, or "" where it is missing."""
     try:
         with open(path) as f:
             return f.read()
@@ -19,10 +20,10 @@ def fingerprint():
 
 @functools.lru_cache(maxsize=None)  # read once: every result carries it, and the machine does not change
 def _read_fingerprint():
-    cpu = re.search(r"^model name\s*:\s*(.+)$", _read("/proc/cpuinfo"), re.M)
+    cpu = re.search(r"^model name\s*:\s*(.+)$", read_text("/proc/cpuinfo"), re.M)
     cpu_model = cpu.group(1).strip() if cpu else platform.processor() or platform.machine()
-    mem = re.search(r"^MemTotal:\s*(\d+) kB", _read("/proc/meminfo"), re.M)
-    os_name = re.search(r'^PRETTY_NAME="?([^"\n]+)"?', _read("/etc/os-release"), re.M)
+    mem = re.search(r"^MemTotal:\s*(\d+) kB", read_text("/proc/meminfo"), re.M)
+    os_name = re.search(r'^PRETTY_NAME="?([^"\n]+)"?', read_text("/etc/os-release"), re.M)
     cores = os.cpu_count()
     slug = re.sub(r"[^a-z0-9]+", "-", re.sub(r"\(R\)|\(TM\)|CPU|@.*", "", cpu_model, flags=re.I).lower()).strip("-")
     return {

@@ -11,15 +11,9 @@ timeline says so.
 import math
 import os
 
+from demos.machine import read_text
+
 MAX_INTERVALS = 2000  # longer timelines are merged into wider intervals to stay small
-
-
-def _read(path):
-    try:
-        with open(path) as f:
-            return f.read()
-    except OSError:
-        return ""
 
 
 class Sampler:
@@ -57,7 +51,7 @@ class Sampler:
                 fd = os.open(f"/proc/{tid}/schedstat", os.O_RDONLY)
             except OSError:
                 continue
-            tgid = next((line.split()[1] for line in _read(f"/proc/{tid}/status").splitlines()
+            tgid = next((line.split()[1] for line in read_text(f"/proc/{tid}/status").splitlines()
                          if line.startswith("Tgid:")), str(tid))
             name = self._name(tid, tgid)
             try:
