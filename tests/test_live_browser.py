@@ -87,6 +87,10 @@ def test_old_gil_against_the_current_one_side_by_side(page):
     page.wait_for_function("document.querySelector('#cell-countdown-threads table.demo-compare')", timeout=60_000)
     names = figure.locator("table.demo-compare td:first-child").all_inner_texts()
     assert len(names) == 2 and names[0].startswith("cpython-2.7") and names[1].startswith("cpython-3")
+    # both timelines, one above the other, each with its two worker threads
+    pair = figure.locator(".demo-pair-timeline")
+    assert [pair.nth(i).get_attribute("data-interpreter") for i in range(pair.count())] == names
+    assert [int(pair.nth(i).locator("svg.timeline").get_attribute("data-rows")) for i in range(2)] == [2, 2]
     page.screenshot(path="test-artifacts/live-countdown-threads-2.7-vs-3.png")
     figure.locator("table.demo-compare tr", has_text="cpython-2.7").click()  # its timeline, table kept
     assert figure.locator(".demo-result").get_attribute("data-interpreter").startswith("cpython-2.7")

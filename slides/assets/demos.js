@@ -119,18 +119,45 @@
     figure.gil.out.appendChild(h("div", {"class": "demo-error", role: "alert", text: message}));
   }
 
+  function timelineOf(result) {
+    var run = result.runs.filter(function (r) { return r.timeline; }).pop();
+    return run && run.timeline.threads.length && window.GilTimeline ?
+      window.GilTimeline.render(run.timeline, {compact: true}) : null;
+  }
+
+  /* Several interpreters on one cell: a table of their numbers; for two (2.7 against the current Python,
+   * the talk's old GIL vs new GIL) both timelines too, one above the other on the same time scale. */
   function showComparison(figure, results) {
+    var out = figure.gil.out;
     var table = h("table", {"class": "demo-compare"}, [h("tr", {}, ["interpreter", "cell time", "CPU", "context switches"].map(function (t) { return h("th", {text: t}); }))]);
     results.forEach(function (r) {
-      var row = h("tr", {title: "show this interpreter's timeline"}, [r.interpreter.name, secs(r.summary.median_cell_s),
+      var row = h("tr", {title: "show this interpreter's details"}, [r.interpreter.name, secs(r.summary.median_cell_s),
         (r.summary.cpu_utilisation || 0).toFixed(2) + "×", String(Math.round(r.summary.voluntary_ctxt || 0))].map(function (t) { return h("td", {text: t}); }));
-      row.addEventListener("click", function () {  // the panel below shows one interpreter at a time
+      row.addEventListener("click", function () {  // details of one interpreter, the table stays
         show(figure, r, "live, " + r.recorded_at);
-        figure.gil.out.insertBefore(table, figure.gil.out.firstChild);
+        out.insertBefore(table, out.firstChild);
       });
       table.appendChild(row);
     });
-    figure.gil.out.insertBefore(table, figure.gil.out.firstChild);
+    var timelines = results.length === 2 ? results.map(timelineOf) : [];
+    if (timelines.length && timelines.every(Boolean)) {
+      var longest = Math.max.apply(null, results.map(function (r) {
+        var run = r.runs.filter(function (x) { return x.timeline; }).pop();
+        return run.timeline.t[run.timeline.t.length - 1];
+      }));
+      var pair = h("div", {"class": "demo-pair"}, [table]), stack = h("div", {"class": "demo-pair-timelines"});
+      results.forEach(function (r, i) {
+        var run = r.runs.filter(function (x) { return x.timeline; }).pop(), span = run.timeline.t[run.timeline.t.length - 1];
+        timelines[i].style.width = (100 * span / longest).toFixed(1) + "%";  // one time scale for both
+        stack.appendChild(h("div", {"class": "demo-pair-timeline", "data-interpreter": r.interpreter.name},
+                            [h("div", {"class": "demo-where", text: r.interpreter.name}), timelines[i]]));
+      });
+      pair.appendChild(stack);
+      out.textContent = "";
+      out.appendChild(pair);
+      return;
+    }
+    out.insertBefore(table, out.firstChild);
   }
 
   /* ---- running ---- */

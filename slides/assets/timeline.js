@@ -61,9 +61,16 @@
     return 120;
   }
 
-  function render(timeline) {
-    var shown = rows(timeline), t = timeline.t, total = t[t.length - 1] || 1;
-    var height = shown.length * (ROW + GAP) + AXIS * 2 + 4;
+  /* options.compact: the worker threads only and no legend, for two timelines side by side. */
+  function render(timeline, options) {
+    var compact = options && options.compact, shown = rows(timeline), sets = busy(timeline);
+    var workers = shown.map(function (thread) { return /^thread /.test(thread.name); });
+    if (compact && workers.indexOf(true) >= 0) {
+      sets = sets.filter(function (_, i) { return workers[i]; });
+      shown = shown.filter(function (_, i) { return workers[i]; });
+    }
+    var t = timeline.t, total = t[t.length - 1] || 1;
+    var height = shown.length * (ROW + GAP) + AXIS * (compact ? 1 : 2) + 4;
     var svg = el("svg", {"class": "timeline", viewBox: "0 0 " + (LABEL + WIDTH + 10) + " " + height,
                          role: "img", "aria-label": "per-thread CPU timeline"});
     var x = function (s) { return LABEL + (s / total) * WIDTH; };
@@ -71,7 +78,6 @@
       svg.appendChild(el("rect", {"class": "timed", x: x(timeline.cell_start_s), y: 0, height: height - AXIS,
                                   width: Math.max(1, x(timeline.cell_end_s) - x(timeline.cell_start_s))}));
     }
-    var sets = busy(timeline);
     shown.forEach(function (thread, r) {
       var y = r * (ROW + GAP);
       var g = el("g", {"class": "timeline-row", "data-name": thread.name, "data-tid": thread.tid,
@@ -98,11 +104,13 @@
       svg.appendChild(el("text", {"class": "tick-label", x: x(tick), y: axisY + AXIS - 2, "text-anchor": "middle"},
                          step < 1 ? Math.round(tick * 1000) + " ms" : tick.toFixed(step < 10 ? 1 : 0) + " s"));
     }
-    var legendY = axisY + AXIS * 2 - 2;
-    svg.appendChild(el("rect", {x: LABEL, y: legendY - 9, width: 14, height: 10, fill: COLOURS[0]}));
-    svg.appendChild(el("text", {"class": "tick-label", x: LABEL + 18, y: legendY}, "on CPU (shade: share of each sample)"));
-    svg.appendChild(el("rect", {"class": "timed", x: LABEL + 260, y: legendY - 9, width: 14, height: 10}));
-    svg.appendChild(el("text", {"class": "tick-label", x: LABEL + 278, y: legendY}, "timed region of the cell"));
+    if (!compact) {
+      var legendY = axisY + AXIS * 2 - 2;
+      svg.appendChild(el("rect", {x: LABEL, y: legendY - 9, width: 14, height: 10, fill: COLOURS[0]}));
+      svg.appendChild(el("text", {"class": "tick-label", x: LABEL + 18, y: legendY}, "on CPU (shade: share of each sample)"));
+      svg.appendChild(el("rect", {"class": "timed", x: LABEL + 260, y: legendY - 9, width: 14, height: 10}));
+      svg.appendChild(el("text", {"class": "tick-label", x: LABEL + 278, y: legendY}, "timed region of the cell"));
+    }
     // both rows busy in the same interval: threads truly in parallel
     var overlap = 0;
     if (sets.length >= 2) {
