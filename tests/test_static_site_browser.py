@@ -20,9 +20,11 @@ def site(tmp_path_factory):
     results = root / "results"
     results.mkdir()
     runs = []
-    for cell in ("countdown-sequential", "countdown-threads"):
+    for cell, python in (("countdown-sequential", []), ("countdown-threads", []),
+                         ("countdown-threads", ["--python", "2.7"])):
         done = subprocess.run([sys.executable, "-m", "demos", "run", cell, "--repeat", "1", "--param",
-                               "TOTAL_WORK=2000000", "--json"], cwd=ROOT, capture_output=True, text=True, check=True)
+                               "TOTAL_WORK=2000000", "--json", *python], cwd=ROOT, capture_output=True, text=True,
+                              check=True)
         runs.append(json.loads(done.stdout))
     (results / "this-machine.json").write_text(json.dumps(
         {"schema": 1, "machine": runs[0]["machine"], "recorded_at": runs[0]["recorded_at"], "results": runs}))
@@ -70,6 +72,10 @@ def test_static_site_offline_recorded_results_and_python_in_the_browser(site, pa
         assert "recorded on" in page.locator("#cell-countdown-threads .demo-where").inner_text()
         assert page.locator("#cell-countdown-threads button.demo-run").is_disabled()  # threads need the server
         assert "needs real threads" in page.locator("#cell-countdown-threads .demo-note").inner_text()
+        page.locator("#cell-countdown-threads select.demo-python").select_option("pair")  # old GIL vs new, recorded
+        pair = page.locator("#cell-countdown-threads .demo-pair-timeline")
+        assert [pair.nth(i).get_attribute("data-interpreter")[:10] for i in range(pair.count())] == \
+            ["cpython-2.", "cpython-3."]
 
         go_to(page, "#cell-countdown-sequential")
         cell = page.locator("#cell-countdown-sequential")

@@ -134,7 +134,7 @@
       var row = h("tr", {title: "show this interpreter's details"}, [r.interpreter.name, secs(r.summary.median_cell_s),
         (r.summary.cpu_utilisation || 0).toFixed(2) + "×", String(Math.round(r.summary.voluntary_ctxt || 0))].map(function (t) { return h("td", {text: t}); }));
       row.addEventListener("click", function () {  // details of one interpreter, the table stays
-        show(figure, r, "live, " + r.recorded_at);
+        show(figure, r, (live ? "live, " : "recorded on " + r.machine.name + ", ") + r.recorded_at);
         out.insertBefore(table, out.firstChild);
       });
       table.appendChild(row);
@@ -294,7 +294,17 @@
       }
     } else {
       recorded.forEach(function (r, i) { picker.appendChild(option(i, r.interpreter.name + " · " + r.machine.name)); });
+      // the talk's comparison from the recordings: 2.7's old GIL beside the first recorded 3.x, same machine
+      var oldRun = recorded.filter(function (r) { return /^cpython-2\./.test(r.interpreter.name); })[0];
+      var newRun = oldRun && recorded.filter(function (r) {
+        return /^cpython-3\./.test(r.interpreter.name) && r.machine.name === oldRun.machine.name;
+      })[0];
+      if (newRun) {
+        picker.appendChild(option("pair", "recorded: " + oldRun.interpreter.name.replace("cpython-", "") + " vs " +
+                                  newRun.interpreter.name.replace("cpython-", "") + ", side by side"));
+      }
       picker.addEventListener("change", function () {
+        if (picker.value === "pair") return showComparison(figure, [oldRun, newRun]);
         var r = recorded[Number(picker.value)];
         show(figure, r, "recorded on " + r.machine.name + ", " + r.recorded_at);
       });
