@@ -6,7 +6,7 @@ from urllib.parse import urlparse
 import pytest
 
 from deck.browser import static_server
-from tests.conftest import ROOT
+from tests.conftest import ARTIFACTS, ROOT
 
 pytestmark = pytest.mark.browser
 
@@ -57,7 +57,7 @@ def test_walk_every_slide_and_fragment(browser, tmp_path):
             steps += 1
             assert steps < 1000
         page.evaluate("Reveal.slide(0)")
-        png = page.screenshot(path=os.path.join(ROOT, "test-artifacts", "deck-first-slide.png"))
+        png = page.screenshot(path=os.path.join(ARTIFACTS, "deck-first-slide.png"))
     assert len(slides) == total and steps > total  # every slide, and the fragments in between
     assert distinct_colours(png) > 20
     assert errors == [] and failed == [] and outside == []

@@ -1,6 +1,9 @@
 """The deck on the live server in real Chromium: press Run, see numbers and the thread timeline."""
+import os
+
 import pytest
 
+from tests.conftest import ARTIFACTS
 from tests.live_server import live_server
 
 pytestmark = pytest.mark.browser
@@ -57,7 +60,7 @@ def test_countdown_threads_shows_numbers_and_two_thread_rows_taking_turns(page):
     workers = [busy for name, busy in timeline["rows"] if name.startswith("thread")]
     assert len(workers) == 2 and all(workers)
     assert timeline["parallelism"] < 1.3  # under the GIL they take turns: about one core in all
-    page.screenshot(path="test-artifacts/live-countdown-threads.png")
+    page.screenshot(path=os.path.join(ARTIFACTS, "live-countdown-threads.png"))
     assert not page.errors
 
 
@@ -91,7 +94,7 @@ def test_old_gil_against_the_current_one_side_by_side(page):
     pair = figure.locator(".demo-pair-timeline")
     assert [pair.nth(i).get_attribute("data-interpreter") for i in range(pair.count())] == names
     assert [int(pair.nth(i).locator("svg.timeline").get_attribute("data-rows")) for i in range(2)] == [2, 2]
-    page.screenshot(path="test-artifacts/live-countdown-threads-2.7-vs-3.png")
+    page.screenshot(path=os.path.join(ARTIFACTS, "live-countdown-threads-2.7-vs-3.png"))
     figure.locator("table.demo-compare tr", has_text="cpython-2.7").click()  # its timeline, table kept
     assert figure.locator(".demo-result").get_attribute("data-interpreter").startswith("cpython-2.7")
     assert figure.locator("table.demo-compare").count() == 1

@@ -5,7 +5,7 @@ import pytest
 
 from deck.browser import static_server
 from deck.build import Builder
-from tests.conftest import ROOT
+from tests.conftest import ARTIFACTS, ROOT
 from tests.test_live_browser import run_from_the_speaker_view
 
 pytestmark = pytest.mark.browser
@@ -48,7 +48,7 @@ def test_recorded_runs_of_each_interpreter_with_timeline_and_group_chart(site, b
         # the chart compares the group's cells recorded on the same interpreter
         assert cell.locator("svg.group-chart text.this").text_content() == "countdown-threads"
         assert cell.locator("svg.group-chart rect").count() >= 2
-        page.screenshot(path=os.path.join(ROOT, "test-artifacts", "static-countdown-threads-2.7.png"))
+        page.screenshot(path=os.path.join(ARTIFACTS, "static-countdown-threads-2.7.png"))
     page.close()
     assert errors == []
 

@@ -8,7 +8,7 @@ from urllib.parse import urlparse
 import pytest
 
 from deck.browser import static_server
-from tests.conftest import ROOT
+from tests.conftest import ARTIFACTS, ROOT
 
 pytestmark = pytest.mark.browser
 
@@ -93,7 +93,7 @@ def test_static_site_offline_recorded_results_and_python_in_the_browser(site, pa
         latex = page.locator("#sympy [data-latex]").get_attribute("data-latex")
         assert "2 n \\pi" in latex and "\\frac{\\pi}{2}" in latex and "mathbb{Z}" in latex
         assert page.locator("#sympy .sympy-output .katex").count() == 1
-        page.screenshot(path=os.path.join(ROOT, "test-artifacts", "static-sympy.png"))
+        page.screenshot(path=os.path.join(ARTIFACTS, "static-sympy.png"))
     assert page.outside == [] and page.errors == []
 
 
