@@ -8,6 +8,7 @@ import re
 import shlex
 
 from deck.errors import DeckError
+from demos import selectors
 
 FENCE = re.compile(r"^(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`]*?)[ \t]*$")
 CELL_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -15,7 +16,6 @@ LANGUAGES = ("python", "cpp")
 DEFAULTS = {"timeout": 30.0, "repeat": 1, "memory_mb": 1024}
 CELL_KEYS = {"timeout", "repeat", "memory", "interpreters", "native", "browser", "include", "group"}
 CODE_KEYS = {"hl", "linenos"}
-INTERPRETER_SPEC = re.compile(r"^\d+(\.\d+)?t?$")
 
 
 class Fence:
@@ -154,11 +154,11 @@ def cell_from_fence(fence, path):
         elif key in ("native", "browser"):
             cell[key] = _bool(value, key, path, line)
         elif key == "interpreters":
-            specs = [s.strip() for s in value.split(",") if s.strip()]
-            bad = [s for s in specs if not INTERPRETER_SPEC.match(s)]
-            if not specs or bad:
-                raise DeckError(path, line, f"cell {fence.id}: bad interpreters= {value!r} (e.g. 2.7,3 or 3.12)")
-            cell["interpreters"] = specs
+            try:
+                selectors.parse(value)
+            except ValueError as error:
+                raise DeckError(path, line, f"cell {fence.id}: interpreters=: {error}") from None
+            cell["interpreters"] = [s.strip() for s in value.split(",")]
         elif key == "include":
             cell["includes"] = [s.strip() for s in value.split(",") if s.strip()]
         elif key == "group":

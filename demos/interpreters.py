@@ -6,6 +6,8 @@ import shutil
 import subprocess
 import sys
 
+from demos import selectors
+
 WRAPPER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "wrapper.py")
 _facts_cache = {}
 
@@ -76,18 +78,10 @@ def resolve(name_or_path=None):
     raise LookupError(f"no interpreter {name_or_path!r} on this host (found: {names})")
 
 
-def _matches(spec, interp):
-    free = spec.endswith("t")
-    version = spec.rstrip("t")
-    if free and interp["gil_enabled"]:
-        return False
-    return interp["version"] == version or interp["version"].startswith(version + ".")
-
-
 def suits(cell, interp):
     """Whether the cell may run on interp: its declared versions; native cells only where native is built."""
     if cell["language"] != "python":
         return interp["default"]
     if cell["native"] and not interp["default"]:
         return False
-    return any(_matches(spec, interp) for spec in cell["interpreters"])
+    return selectors.matches(selectors.parse(",".join(cell["interpreters"])), interp)

@@ -5,7 +5,6 @@ import pytest
 from deck.browser import CHROMIUM_ARGS, chromium_path
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SHARED = os.path.join(os.path.dirname(ROOT), "shared")  # the design and the talk's source, beside the repo
 ARTIFACTS = os.path.join(ROOT, "test-artifacts")  # screenshots the browser tests leave to look at (gitignored)
 
 
