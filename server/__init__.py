@@ -3,7 +3,7 @@ import os
 
 from flask import Flask
 
-from server import api, errors, site
+from server import api, errors, guard, site
 from server.queue import RunQueue
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -16,6 +16,7 @@ def create_app(config=None):
         SITE_DIR=os.path.join(ROOT, "site"),
         RESULTS_DIR=os.path.join(ROOT, "results"),
         TOKEN=None,               # when set, runs need it (required to listen beyond loopback)
+        ALLOWED_HOSTS=(),         # names the Host header may carry besides loopback ones (--host, --allow-host)
         QUEUE_MAX=8,              # queued runs beyond this answer 429
         JOBS_KEPT=200,            # finished jobs remembered for /api/jobs/<id>
         MAX_CONTENT_LENGTH=16 * 1024,
@@ -25,6 +26,7 @@ def create_app(config=None):
         app.config.update(config)
     app.extensions["runs"] = RunQueue(app.config["QUEUE_MAX"], app.config["JOBS_KEPT"])
     errors.init_app(app)
+    guard.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(site.bp)
     return app

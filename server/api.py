@@ -1,5 +1,4 @@
 """The run API. The client names a cell; its source always comes from the manifest the build wrote."""
-import hmac
 import json
 import os
 import time
@@ -10,6 +9,7 @@ from deck import results as recorded
 from demos import interpreters
 from demos.machine import fingerprint
 from demos.params import coerce
+from server import guard
 from server.queue import QueueFull
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -56,12 +56,11 @@ def suitable(cell):
 
 
 def check_presenter():
-    """Runs need a same-origin Origin header and, when the server has a token, that token."""
-    token = current_app.config["TOKEN"]
-    if token:
-        given = request.headers.get("X-Presenter-Token") or request.headers.get("Authorization", "").removeprefix("Bearer ")
-        if not hmac.compare_digest(given.encode(), token.encode()):
-            abort(403, "this server needs the presenter token to run cells")
+    """Runs need a same-origin Origin header (its host is then an allowed one) and, when the server has a
+    token, that token (header or cookie)."""
+    if not guard.is_presenter():
+        abort(403, "this server needs the presenter token to run cells: open the deck once as /?token=TOKEN "
+                   "(scripts: an X-Presenter-Token header)")
     origin = request.headers.get("Origin")
     if origin != request.host_url.rstrip("/"):
         abort(403, f"runs must come from this server's own pages (Origin {origin!r})")

@@ -12,8 +12,6 @@
   var known = {};             // "cell|interpreter" → latest result, for the group charts
   var following = {};         // job id → true: each window follows a job once
   var channel = "BroadcastChannel" in window ? new BroadcastChannel("gil-demos") : null;
-  var token = new URLSearchParams(location.search).get("token") || sessionStorage.getItem("gil-token");
-  if (token) sessionStorage.setItem("gil-token", token);
 
   function h(tag, attrs, children) {
     var node = document.createElement(tag);
@@ -195,7 +193,7 @@
     var body = {params: params(figure)};
     if (python) body.python = python;
     var headers = {"Content-Type": "application/json"};
-    if (token) headers["X-Presenter-Token"] = token;
+    // no token here: `?token=` became an HttpOnly cookie, which same-origin requests carry by themselves
     return fetch("api/cells/" + figure.gil.cell.id + "/runs", {method: "POST", headers: headers, body: JSON.stringify(body)})
       .then(function (answer) {
         return answer.json().then(function (json) {
