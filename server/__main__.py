@@ -43,7 +43,7 @@ def main(argv=None):
         return 2
     print(f"Serving the talk at http://{host}:{args.port}/  (Ctrl-C stops)", flush=True)
     if host in ("0.0.0.0", "[::]"):
-        print(f"Listening on every address, it answers only requests addressed to loopback names and "
+        print(f"Listening on every address: it answers only requests addressed to loopback names and "
               f"--allow-host names ({', '.join(args.allow_host) or 'none given'}).", flush=True)
     # send_bytes=1: server-sent events reach the slide as they happen, not when a buffer fills
     waitress.serve(app, host=args.host, port=args.port, threads=24, send_bytes=1, ident="gil-talk",

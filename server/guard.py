@@ -10,10 +10,9 @@ import hashlib
 import hmac
 import ipaddress
 import re
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from flask import abort, current_app, redirect, request
-from werkzeug.urls import iri_to_uri
 
 COOKIE = "gil-presenter"
 LABEL = re.compile(r"[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?")
@@ -53,10 +52,8 @@ def check_host():
         abort(400, "the request has no Host header")
     match = HOST_HEADER.fullmatch(header)
     try:
-        name = host_name(match[1]) if match else ""
+        name = host_name(match[1] if match else "")  # "" is no name either
     except ValueError:
-        name = ""
-    if not name:
         abort(400, f"malformed Host header {header!r}")
     if not (is_loopback(name) or name in current_app.extensions["allowed_hosts"]):
         abort(403, f"Host {header!r} is not allowed: start the server with --allow-host {name.strip('[]')} "
@@ -76,7 +73,7 @@ def token_to_cookie():
     if not hmac.compare_digest(request.args["token"].encode(), token.encode()):
         abort(403, "the token in the URL is not this server's presenter token")
     query = urlencode([(key, value) for key, value in request.args.items(multi=True) if key != "token"])
-    answer = redirect(iri_to_uri(request.script_root + request.path) + (f"?{query}" if query else ""), 303)
+    answer = redirect(quote(request.script_root + request.path) + (f"?{query}" if query else ""), 303)
     answer.set_cookie(COOKIE, cookie_value(token), path="/", httponly=True, samesite="Strict")
     answer.headers["Cache-Control"] = "no-store"
     return answer
