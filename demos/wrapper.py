@@ -13,8 +13,14 @@ prints its traceback and exits 1.
 """
 import __future__
 import json
+import os
 import sys
 import time
+
+# Run as a script, the wrapper's own folder (demos/) comes first on sys.path, where demos/selectors.py
+# would shadow the standard library's selectors module (which subprocess and multiprocessing import).
+if __name__ == "__main__" and sys.path and os.path.abspath(sys.path[0]) == os.path.dirname(os.path.abspath(__file__)):
+    del sys.path[0]
 
 clock = getattr(time, "perf_counter", time.time)
 FLAGS = __future__.print_function.compiler_flag | __future__.division.compiler_flag
