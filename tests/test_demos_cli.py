@@ -41,14 +41,22 @@ def test_interpreters_lists_the_default():
     (["run", "countdown-threads", "--param", "TOTAL_WORK=lots"], "parameter TOTAL_WORK: expected int"),
     (["run", "countdown-threads", "--param", "TOTAL_WORK"], "--param wants NAME=VALUE"),
     (["run", "countdown-threads", "--python", "/no/such/python"], "no interpreter '/no/such/python'"),
-    (["run", "native-threads", "--python", "2.7"], "does not run on cpython-2.7"),
     (["run", "countdown-threads", "--repeat", "21"], "repeat must be an integer from 1 to 20"),
     (["run", "cpp-threads", "--python", "3"], "takes no Python interpreter (got '3')"),
     (["run", "sympy-solveset"], "runs only in the browser (Pyodide): it needs sympy, mpmath"),
-], ids=["unknown", "hidden", "bad-param", "param-syntax", "missing-interpreter", "wrong-interpreter", "repeat",
+], ids=["unknown", "hidden", "bad-param", "param-syntax", "missing-interpreter", "repeat",
         "python-for-cpp", "browser-only"])
 def test_mistakes_give_one_clear_line_and_exit_2(args, message):
     done = demos(*args)
     assert done.returncode == 2
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and message in lines[0], done.stderr
+
+
+def test_a_native_cell_refuses_another_interpreter_by_name():
+    others = interpreters.find()[1:]
+    if not others:
+        pytest.skip("no interpreter here but the default")
+    done = demos("run", "native-threads", "--python", others[0]["name"])
+    assert done.returncode == 2 and f"does not run on {others[0]['name']}: it needs the interpreter the native" \
+        in done.stderr
