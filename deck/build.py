@@ -17,17 +17,18 @@ import time
 
 import jinja2
 
-from deck import results as results_module
+from deck import results as shown_results
 from deck.cells import collect_cells, iter_fences
 from deck.code import pygments_css
 from deck.errors import DeckError
 from deck.frontmatter import split_front_matter
 from deck.render import Renderer
 from deck.slides import split_slides
+from demos import manifest as manifest_module
+from demos import paths, results
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-NODE = os.path.join(ROOT, "node_modules")
-SLIDES = os.path.join(ROOT, "slides")
+NODE = paths.NODE_MODULES
+SLIDES = paths.SLIDES
 # (source under node_modules, destination under site/): what the page loads, nothing from another host.
 VENDORED = [
     ("reveal.js/dist/reset.css", "vendor/reveal/reset.css"),
@@ -43,6 +44,8 @@ VENDORED = [
     ("pyodide", "pyodide"),
 ]
 SCRIPTS = ["timeline.js", "pyodide-runner.js", "demos.js"]  # loaded in this order when present
+# Python the browser runs in Pyodide (site/py/): the host's own wrapper and summary, so results match
+BROWSER_PYTHON = [paths.WRAPPER, os.path.join(os.path.dirname(paths.WRAPPER), "summary.py")]
 
 
 class BuildError(Exception):
@@ -83,7 +86,7 @@ class Builder:
 
     def __init__(self, deck, out, results_dir=None, watch=False):
         self.deck, self.out, self.watch = deck, out, watch
-        self.results_dir = results_dir or os.path.join(ROOT, "results")
+        self.results_dir = results_dir or paths.RESULTS
         self.renderer, self.results_key = None, None
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(SLIDES), autoescape=True,
                                       undefined=jinja2.StrictUndefined)
@@ -96,22 +99,23 @@ class Builder:
 
     def build(self, *, dirty=False):
         deck = Deck(self.deck)
-        recorded = results_module.load(self.results_dir)
-        slides_html, images = self._renderer(recorded).sections(deck.slides)
-        manifest = {"deck": os.path.relpath(self.deck, ROOT), "cells": deck.cells}
+        recorded = results.load(self.results_dir)
+        slides_html, images = self._renderer(shown_results.shown(recorded, deck.cells)).sections(deck.slides)
         scripts = [name for name in SCRIPTS if os.path.exists(os.path.join(SLIDES, "assets", name))]
         styles = [name for name in ("deck.css", "demos.css") if os.path.exists(os.path.join(SLIDES, "assets", name))]
         page = self.env.get_template("template.html.j2").render(
             meta=deck.meta, slides=slides_html, scripts=scripts, styles=styles, watch=self.watch)
         pages = {
             "index.html": page,
-            "cells.json": json.dumps(manifest, indent=1),
-            "cells.js": "window.GIL_CELLS = " + json.dumps(manifest) + ";\n",
-            "results.js": "window.GIL_RESULTS = " + json.dumps(results_module.for_browser(recorded)) + ";\n",
+            "results.js": "window.GIL_RESULTS = " + json.dumps(results.for_browser(recorded, deck.cells)) + ";\n",
             "pygments.css": pygments_css(),
             "build-id.txt": hashlib.sha256(page.encode()).hexdigest()[:16],
             "live.js": "window.GIL_LIVE = false;  // the live server answers this file with true\n",
         }
+        # every page written here changes with a build: the server sends them uncached ("fresh")
+        manifest = manifest_module.assemble(self.deck, deck.cells, fresh=sorted([*pages, "cells.json", "cells.js"]))
+        pages["cells.json"] = json.dumps(manifest, indent=1)
+        pages["cells.js"] = "window.GIL_CELLS = " + json.dumps(manifest) + ";\n"
         if dirty and os.path.isdir(self.out):
             self._write_pages(self.out, pages, images)
         else:
@@ -138,7 +142,9 @@ class Builder:
                     raise BuildError(f"{os.path.join(NODE, src)} is missing: run `npm ci` (or `make install`)")
                 link_tree(os.path.join(NODE, src), os.path.join(tmp, dst))
             link_tree(os.path.join(SLIDES, "assets"), os.path.join(tmp, "assets"))
-            wheels = sorted(glob.glob(os.path.join(ROOT, ".cache", "wheels", "*.whl")))
+            for source in BROWSER_PYTHON:
+                link_tree(source, os.path.join(tmp, "py", os.path.basename(source)))
+            wheels = sorted(glob.glob(os.path.join(paths.CACHE, "wheels", "*.whl")))
             for wheel in wheels:  # pure-Python wheels (SymPy) for Pyodide, listed for the page to fetch
                 link_tree(wheel, os.path.join(tmp, "pyodide", "wheels", os.path.basename(wheel)))
             with open(os.path.join(tmp, "pyodide", "wheels.json"), "w") as f:
@@ -163,8 +169,8 @@ def build(deck, out, *, dirty=False):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python build.py", description=__doc__.splitlines()[0])
-    parser.add_argument("--deck", default=os.path.relpath(os.path.join(SLIDES, "gil.md")))
-    parser.add_argument("--out", default="site")
+    parser.add_argument("--deck", default=os.path.relpath(paths.DECK))
+    parser.add_argument("--out", default=os.path.relpath(paths.SITE))
     parser.add_argument("--watch", action="store_true", help="serve the site, rebuild on change, reload the page")
     parser.add_argument("--port", type=int, default=8001, help="port for --watch (default: %(default)s)")
     args = parser.parse_args(argv)

@@ -1,7 +1,7 @@
 """Demo cells: fenced blocks with `{#id .demo ...}` attributes, read straight from the deck.
 
 This is the one parser of fences and their attributes: the build renders with it and
-`load_manifest` gives the runner and the server the same cells without rendering.
+`demos.manifest.load` gives the runner and the server the same cells without rendering.
 """
 import hashlib
 import re
@@ -14,7 +14,10 @@ FENCE = re.compile(r"^(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`]*?)[ \t]*$")
 CELL_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 LANGUAGES = ("python", "cpp")
 DEFAULTS = {"timeout": 30.0, "repeat": 1, "memory_mb": 1024}
-CELL_KEYS = {"timeout", "repeat", "memory", "interpreters", "native", "browser", "include", "group"}
+CELL_KEYS = {"timeout", "repeat", "memory", "interpreters", "native", "browser", "include", "group", "needs",
+             "record", "baseline", "packages", "output"}
+NEEDS = ("threads", "processes", "native", "cpp")  # why a cell cannot run in the browser
+CHOICES = {"browser": ("false", "true", "only"), "record": ("default", "all"), "output": ("text", "latex")}
 CODE_KEYS = {"hl", "linenos"}
 
 
@@ -116,6 +119,31 @@ def _bool(value, key, path, line):
     return value == "true"
 
 
+def _choice(value, key, path, line):
+    if value not in CHOICES[key]:
+        raise DeckError(path, line, f"{key}= must be one of {', '.join(CHOICES[key])}, not {value!r}")
+    return value
+
+
+def _names(value):
+    return [name.strip() for name in value.split(",") if name.strip()]
+
+
+def parse_compare(name, value, path, line):
+    """`compare-NAME="cpython-2.7 | cpython>=3.2"`: a side-by-side option, one selector per interpreter."""
+    if not CELL_ID.match(name):
+        raise DeckError(path, line, f"bad comparison name {name!r} in compare-{name}= (like compare-old-new)")
+    terms = [term.strip() for term in value.split("|")]
+    if len(terms) < 2:
+        raise DeckError(path, line, f"compare-{name}= wants two or more selectors separated by |, got {value!r}")
+    for term in terms:
+        try:
+            selectors.parse(term)
+        except ValueError as error:
+            raise DeckError(path, line, f"compare-{name}=: {error}") from None
+    return terms
+
+
 def _number(value, key, convert, path, line):
     try:
         number = convert(value)
@@ -139,10 +167,13 @@ def cell_from_fence(fence, path):
     cell = {"id": fence.id, "language": fence.language, "line": line, "source": fence.text,
             "hidden": "hidden" in fence.classes, **DEFAULTS,
             "interpreters": ["2.7", "3"] if fence.language == "python" else [],
-            "native": False, "browser": False, "includes": [], "group": None, "params": {}}
+            "native": False, "browser": False, "includes": [], "group": None, "params": {},
+            "needs": [], "record": "default", "baseline": None, "packages": [], "output": "text", "compare": {}}
     for key, value in fence.attrs.items():
         if key.startswith("param-"):
             cell["params"][key[6:]] = parse_param(key[6:], value, path, line)
+        elif key.startswith("compare-"):
+            cell["compare"][key[8:]] = parse_compare(key[8:], value, path, line)
         elif key not in CELL_KEYS:
             raise DeckError(path, line, f"cell {fence.id}: unknown attribute {key!r}")
         elif key == "timeout":
@@ -151,25 +182,47 @@ def cell_from_fence(fence, path):
             cell["repeat"] = _number(value, key, int, path, line)
         elif key == "memory":
             cell["memory_mb"] = _number(value, key, int, path, line)
-        elif key in ("native", "browser"):
+        elif key == "native":
             cell[key] = _bool(value, key, path, line)
+        elif key == "browser":
+            cell[key] = {"false": False, "true": True, "only": "only"}[_choice(value, key, path, line)]
+        elif key in ("record", "output"):
+            cell[key] = _choice(value, key, path, line)
         elif key == "interpreters":
             try:
                 selectors.parse(value)
             except ValueError as error:
                 raise DeckError(path, line, f"cell {fence.id}: interpreters=: {error}") from None
             cell["interpreters"] = [s.strip() for s in value.split(",")]
-        elif key == "include":
-            cell["includes"] = [s.strip() for s in value.split(",") if s.strip()]
-        elif key == "group":
-            cell["group"] = value
+        elif key == "needs":
+            cell["needs"] = _names(value)
+            unknown = [need for need in cell["needs"] if need not in NEEDS]
+            if unknown:
+                raise DeckError(path, line, f"cell {fence.id}: needs={unknown[0]} is not one of {', '.join(NEEDS)}")
+        elif key in ("include", "packages"):
+            cell["includes" if key == "include" else key] = _names(value)
+        elif key in ("group", "baseline"):
+            cell[key] = value
+    implied = [need for need, applies in (("native", cell["native"]), ("cpp", fence.language == "cpp")) if applies]
+    cell["needs"] += [need for need in implied if need not in cell["needs"]]
+    if cell["browser"] and cell["needs"]:
+        raise DeckError(path, line, f"cell {fence.id}: browser={'only' if cell['browser'] == 'only' else 'true'} "
+                                    f"but it needs {cell['needs'][0]}, which the browser does not have")
+    if cell["packages"] and not cell["browser"]:
+        raise DeckError(path, line, f"cell {fence.id}: packages= are installed only in the browser: "
+                                    "add browser=true or browser=only")
     return cell
 
 
 def resolve_includes(cells, path):
-    """Fill each cell's `setup` from the hidden cells it includes, and its sha256 over what runs."""
+    """Fill each cell's `setup` from the hidden cells it includes, and its sha256 over what runs;
+    check that a `baseline=` names another cell that runs."""
     by_id = {cell["id"]: cell for cell in cells}
     for cell in cells:
+        baseline = by_id.get(cell["baseline"])
+        if cell["baseline"] and (baseline is None or baseline["hidden"] or baseline is cell):
+            raise DeckError(path, cell["line"], f"cell {cell['id']}: baseline={cell['baseline']} names no other "
+                                                "demo cell of this deck")
         parts = []
         for name in cell["includes"]:
             included = by_id.get(name)
@@ -195,11 +248,3 @@ def collect_cells(fences, path):
         seen[cell["id"]] = fence.line
         cells.append(cell)
     return resolve_includes(cells, path)
-
-
-def load_manifest(deck="slides/gil.md"):
-    """The deck's cells, as the build writes them to site/cells.json."""
-    with open(deck, encoding="utf-8") as f:
-        lines = f.read().split("\n")
-    fences = [fence for _, _, fence in iter_fences(lines, deck)]
-    return {"deck": deck, "cells": collect_cells(fences, deck)}

@@ -1,51 +1,34 @@
-"""Recorded results (results/*.json, written by `python -m demos record`) on the slides.
+"""Recorded results (demos/results.py reads them) on the slides.
 
-`[[benchmarked-on]]` becomes the machines and interpreters the numbers come
-from; `[[results-comparison]]` a table across every results file, with the
-original talk's 2015 figures as a quoted row that is clearly not ours.
+`[[benchmarked-on]]` becomes the machines and interpreters the numbers come from; `[[results-comparison]]`
+a table across every results file: each baseline cell's time, and each cell declared `baseline=ID`
+as a speed-up over that cell (baseline time ÷ its time), one row per machine and interpreter.
 """
-import glob
 import html
-import json
-import os
 
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 
-SEED = {"machine": "MacBook Air (13-inch, Early 2015), 1.6 GHz Intel Core i5, 4 GB",
-        "interpreter": "CPython 2.x (the original talk)", "sequential": 0.632690191269, "threads": 0.9114282608}
+from deck.errors import DeckError
+
 NO_RESULTS = ('<p class="no-results">No recorded results yet: run <code>make record</code> '
               '(<code>python -m demos record</code>) on this machine.</p>')
 
 
-def load(results_dir):
-    """Every results file, oldest first; an unreadable file is skipped with a note, not fatal."""
-    files = []
-    for path in sorted(glob.glob(os.path.join(results_dir, "*.json"))):
-        try:
-            with open(path) as f:
-                data = json.load(f)
-            data["file"] = os.path.basename(path)
-            files.append(data)
-        except (OSError, ValueError) as error:
-            print(f"warning: skipping results file {path}: {error}")
-    return files
-
-
-def for_browser(files):
-    """What site/results.js carries: every result, each with its machine."""
-    return {"results": [dict(result, machine=data["machine"]) for data in files for result in data["results"]]}
+def shown(files, cells):
+    """What the results directives show: the results files, and each cell's baseline (deck order)."""
+    return {"files": files, "baselines": {cell["id"]: cell["baseline"] for cell in cells if cell["baseline"]}}
 
 
 def _esc(value):
     return html.escape(str(value))
 
 
-def benchmarked_on(files):
-    if not files:
+def benchmarked_on(shown):
+    if not shown["files"]:
         return NO_RESULTS
     rows = []
-    for data in files:
+    for data in shown["files"]:
         m = data["machine"]
         interps = sorted({r["interpreter"]["name"] for r in data["results"]})
         rows.append(f"<tr><td>{_esc(m['cpu_model'])}</td><td>{_esc(m['cores'])}</td><td>{_esc(m['memory_gb'])} GB</td>"
@@ -55,50 +38,46 @@ def benchmarked_on(files):
             '<th>interpreters</th><th>recorded</th></tr></thead><tbody>' + "".join(rows) + "</tbody></table>")
 
 
-def _median(data, cell, interp):
+def _medians(data):
+    """(cell, interpreter name) → median cell time, the first recorded of each."""
+    medians = {}
     for result in data["results"]:
-        if result["cell"] == cell and result["interpreter"]["name"] == interp:
-            return result["summary"]["median_cell_s"]
-    return None
+        medians.setdefault((result["cell"], result["interpreter"]["name"]), result["summary"]["median_cell_s"])
+    return medians
 
 
-def _ratio(a, b):
-    return f"{a / b:.2f}×" if a and b else "–"
-
-
-def _row(machine, interp, seq, threads, procs=None, native=(None, None), quoted=False):
-    fmt = lambda v: f"{v:.3f} s" if v else "–"
-    cls = ' class="quoted"' if quoted else ""
-    return (f"<tr{cls}><td>{_esc(machine)}</td><td>{_esc(interp)}</td><td>{fmt(seq)}</td><td>{fmt(threads)}</td>"
-            f"<td>{_ratio(threads, seq)}</td><td>{_ratio(seq, procs)}</td><td>{_ratio(*native)}</td></tr>")
-
-
-def comparison(files):
-    rows = [_row(SEED["machine"] + " — quoted from the 2015 talk, not measured by us", SEED["interpreter"],
-                 SEED["sequential"], SEED["threads"], quoted=True)]
-    for data in files:
-        interps = []
-        for result in data["results"]:
-            name = result["interpreter"]["name"]
-            if result["cell"] == "countdown-threads" and name not in interps:
-                interps.append(name)
+def comparison(shown):
+    baselines = shown["baselines"]
+    bases = list(dict.fromkeys(baselines.values()))
+    head = ([f"<th>{_esc(base)}</th>" for base in bases]
+            + [f"<th>{_esc(cell)}<br><small>speed-up over {_esc(base)}</small></th>" for cell, base in baselines.items()])
+    rows = []
+    for data in shown["files"]:
+        medians = _medians(data)
+        interps = dict.fromkeys(name for cell, name in medians if cell in baselines)
         for name in interps:
-            rows.append(_row(data["machine"]["cpu_model"] + f" ({data['machine']['cores']} cores)", name,
-                             _median(data, "countdown-sequential", name), _median(data, "countdown-threads", name),
-                             _median(data, "countdown-processes", name),
-                             (_median(data, "native-sequential", name), _median(data, "native-threads", name))))
-    table = ('<table class="results-comparison"><thead><tr><th>machine</th><th>interpreter</th><th>sequential</th>'
-             '<th>2 threads</th><th>threads ÷ sequential</th><th>2 processes speed-up</th>'
-             '<th>C extension, 2 threads speed-up</th></tr></thead><tbody>'
-             + "".join(rows) + "</tbody></table>")
-    return table if files else table + NO_RESULTS
+            seconds = lambda cell: medians.get((cell, name))
+            cells = ([f"{seconds(base):.3f} s" if seconds(base) else "–" for base in bases]
+                     + [f"{seconds(base) / seconds(cell):.2f}×" if seconds(base) and seconds(cell) else "–"
+                        for cell, base in baselines.items()])
+            machine = f"{data['machine']['cpu_model']} ({data['machine']['cores']} cores)"
+            rows.append("<tr>" + "".join(f"<td>{_esc(text)}</td>" for text in [machine, name, *cells]) + "</tr>")
+    table = ('<table class="results-comparison"><thead><tr><th>machine</th><th>interpreter</th>' + "".join(head)
+             + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
+    return table if rows else table + NO_RESULTS
+
+
+DIRECTIVES = {"[[benchmarked-on]]": benchmarked_on, "[[results-comparison]]": comparison}
 
 
 class ResultsPreprocessor(Preprocessor):
     def run(self, lines):
-        directives = {"[[benchmarked-on]]": benchmarked_on, "[[results-comparison]]": comparison}
-        return [self.md.htmlStash.store(directives[line.strip()](self.md.deck_results))
-                if line.strip() in directives else line for line in lines]
+        source = [line.strip() for line in self.md.deck_source]
+        if "[[results-comparison]]" in source and not self.md.deck_results["baselines"]:
+            raise DeckError(self.md.deck_path, self.md.deck_line + source.index("[[results-comparison]]"),
+                            "[[results-comparison]] compares cells with a baseline=, and no cell has one")
+        return [self.md.htmlStash.store(DIRECTIVES[line.strip()](self.md.deck_results))
+                if line.strip() in DIRECTIVES else line for line in lines]
 
 
 class ResultsExtension(Extension):

@@ -3,13 +3,11 @@ import argparse
 import json
 import sys
 
-from deck.cells import load_manifest
 from deck.errors import DeckError
-from demos import interpreters
+from demos import interpreters, manifest, paths
 from demos.record import record
+from demos.request import REPEATS, check_request
 from demos.runner import run_cell
-
-DECK = "slides/gil.md"
 
 
 class UsageError(Exception):
@@ -17,7 +15,7 @@ class UsageError(Exception):
 
 
 def cells_by_id(deck):
-    return {cell["id"]: cell for cell in load_manifest(deck)["cells"]}
+    return manifest.cells_by_id(manifest.load(deck))
 
 
 def find_cell(deck, cell_id):
@@ -43,7 +41,8 @@ def cmd_list(args):
         if cell["hidden"]:
             continue
         params = " ".join(f"{n}={d['default']}" for n, d in cell["params"].items())
-        where = "native" if cell["native"] else ",".join(cell["interpreters"]) or cell["language"]
+        where = ("browser" if cell["browser"] == "only" else "native" if cell["native"]
+                 else ",".join(cell["interpreters"]) or cell["language"])
         print(f"{cell['id']:28} {cell['language']:6} {where:10} {params}")
 
 
@@ -63,8 +62,9 @@ def progress_line(update):
 def cmd_run(args):
     cell = find_cell(args.deck, args.cell)
     try:
-        result = run_cell(cell, python=args.python, repeat=args.repeat, params=parse_params(args.param),
-                          progress=None if args.json else progress_line)
+        request = check_request(cell, python=args.python, repeat=args.repeat, params=parse_params(args.param),
+                                paths=True)
+        result = run_cell(request, progress=None if args.json else progress_line)
     except (ValueError, LookupError, RuntimeError) as error:
         raise UsageError(str(error)) from None
     if args.json:
@@ -73,7 +73,7 @@ def cmd_run(args):
         return
     print(file=sys.stderr)
     s, interp = result["summary"], result["interpreter"]
-    print(f"{cell['id']} on {interp['name']} ({interp['path']}), {len(result['runs'])} run(s)")
+    print(f"{cell['id']} on {interp['name']} ({request.interpreter['path']}), {len(result['runs'])} run(s)")
     for run in result["runs"]:
         print(f"  {run['status']:8} cell {run['cell_s'] or 0:.3f} s  wall {run['wall_s']:.3f} s  "
               f"ctx switches {run['voluntary_ctxt']}/{run['involuntary_ctxt']}")
@@ -87,20 +87,20 @@ def cmd_run(args):
 
 
 def cmd_record(args):
-    path = record(load_manifest(args.deck)["cells"], out=args.out)
+    path = record(manifest.load(args.deck)["cells"], out=args.out)
     print(f"wrote {path}")
 
 
 def parser():
     p = argparse.ArgumentParser(prog="python -m demos", description=__doc__)
-    p.add_argument("--deck", default=DECK, help="the deck the cells come from (default: %(default)s)")
+    p.add_argument("--deck", default=paths.DECK, help="the deck the cells come from (default: slides/gil.md)")
     sub = p.add_subparsers(dest="command", required=True)
     sub.add_parser("list", help="the deck's demo cells").set_defaults(func=cmd_list)
     sub.add_parser("interpreters", help="Pythons found on this host").set_defaults(func=cmd_interpreters)
     run = sub.add_parser("run", help="run one cell and measure it")
     run.add_argument("cell")
-    run.add_argument("--python", help="interpreter path or name (see `interpreters`); default: this venv's")
-    run.add_argument("--repeat", type=int, help="runs to take (default: the cell's repeat=)")
+    run.add_argument("--python", help="interpreter name, version (2.7) or path (see `interpreters`); default: this venv's")
+    run.add_argument("--repeat", type=int, help=f"runs to take, {REPEATS[0]} to {REPEATS[-1]} (default: the cell's repeat=)")
     run.add_argument("--param", action="append", default=[], metavar="NAME=VALUE")
     run.add_argument("--json", action="store_true", help="print the result as one JSON object")
     run.set_defaults(func=cmd_run)

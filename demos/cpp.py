@@ -1,13 +1,17 @@
 """C++ cells: compiled once with `g++ -O2 -pthread`, cached by the source's hash."""
+import functools
 import os
 import shutil
 import subprocess
 import tempfile
 
-CACHE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), ".cache", "cpp")
+from demos import paths
+
+CACHE = os.path.join(paths.CACHE, "cpp")
 FLAGS = ["-O2", "-pthread", "-std=c++17"]
 
 
+@functools.lru_cache(maxsize=None)  # asked on every C++ request; g++ does not change under us
 def compiler():
     path = shutil.which("g++")
     if not path:

@@ -1,4 +1,5 @@
 """Which Python interpreters this host has, their facts, and which cells they suit."""
+import functools
 import glob
 import json
 import os
@@ -7,8 +8,10 @@ import subprocess
 import sys
 
 from demos import selectors
+from demos.paths import WRAPPER
 
-WRAPPER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "wrapper.py")
+# What a result publishes about the interpreter it ran on: facts, never where it is on this host.
+PUBLISHED = ("name", "version", "implementation", "gil_enabled", "free_threaded", "switch_interval", "check_interval")
 _facts_cache = {}
 
 
@@ -48,7 +51,12 @@ def describe(path, default=False):
 
 
 def find():
-    """Every interpreter found, the default (the venv's) first, one per real executable."""
+    """Every interpreter found, the default (the venv's) first, one per real executable (looked for once)."""
+    return [dict(interp) for interp in _found()]
+
+
+@functools.lru_cache(maxsize=None)
+def _found():
     found, seen = [], set()
     for path, default in _candidates():
         real = os.path.realpath(path)
@@ -59,23 +67,55 @@ def find():
             seen.add(real)
             found.append(interp)
     version = lambda i: tuple(int(x) for x in i["version"].split(".")[:3] if x.isdigit())
-    return found[:1] + sorted(found[1:], key=version)
+    return tuple(found[:1] + sorted(found[1:], key=version))
 
 
-def resolve(name_or_path=None):
-    """The default interpreter, one found by name or version prefix (`2.7`, `cpython-3.12.1`), or a path."""
-    if not name_or_path:  # the venv's own, without looking for every other one
+def resolve(wanted=None, *, paths=False):
+    """The interpreter a request names: none, the default; a name (`cpython-3.12.1`); a selector (`2.7`,
+    `cpython>=3.12`, `pypy`: of those found that match, the default, else the first CPython, else the first);
+    or, only where `paths` is allowed (the command line, never the server), a Python at a path.
+    LookupError when there is no such interpreter here."""
+    if not wanted:  # the venv's own, without looking for every other one
         return describe(sys.executable, default=True)
     found = find()
-    for interp in found:
-        if name_or_path in (interp["name"], interp["path"]) or interp["version"].startswith(name_or_path + "."):
-            return interp
-    if os.sep in name_or_path:
-        interp = describe(os.path.abspath(name_or_path))
-        if interp:
-            return interp
-    names = ", ".join(i["name"] for i in found)
-    raise LookupError(f"no interpreter {name_or_path!r} on this host (found: {names})")
+    interp = next((interp for interp in found if interp["name"] == wanted), None)
+    if interp is None and os.sep in wanted and paths:
+        path = os.path.abspath(wanted)
+        interp = next((interp for interp in found if interp["path"] == path), None) or describe(path)
+    elif interp is None and os.sep not in wanted:
+        interp = _first_matching(wanted, found)
+    if interp is None:
+        names = ", ".join(interp["name"] for interp in found)
+        raise LookupError(f"no interpreter {wanted!r} on this host (found: {names})")
+    return interp
+
+
+def _first_matching(text, found):
+    try:
+        selector = selectors.parse(text)
+    except ValueError:
+        return None
+    matching = [interp for interp in found if selectors.matches(selector, interp)]
+    return min(matching, key=lambda interp: (not interp["default"], interp["implementation"] != "CPython"),
+               default=None)
+
+
+def published(interp):
+    """The interpreter as a result names it: its facts, without its path."""
+    return {key: interp[key] for key in PUBLISHED if key in interp}
+
+
+def comparisons(cell, interps):
+    """The cell's side-by-side options (`compare-NAME="SEL | SEL"`) among interps: for each option, the
+    newest interpreter matching each selector, by name; an option where a selector matches none, or two
+    pick the same interpreter, is left out."""
+    options = {}
+    for name, terms in cell["compare"].items():
+        picked = [selectors.newest(selectors.parse(term), interps) for term in terms]
+        names = [interp["name"] for interp in picked if interp]
+        if len(names) == len(terms) == len(set(names)):
+            options[name] = names
+    return options
 
 
 def suits(cell, interp):

@@ -9,17 +9,15 @@ import json
 import os
 import selectors
 import signal
-import statistics
 import subprocess
-import sys
 import tempfile
 import time
 
-from demos import cpp, interpreters
+from demos import cpp, interpreters, paths
 from demos.containment import Containment
 from demos.machine import fingerprint
-from demos.params import coerce
 from demos.sampler import Sampler
+from demos.summary import summarise
 
 SAMPLE_S = 0.001
 OUTPUT_KEPT = 64 * 1024           # bytes of each stream kept in the result
@@ -159,58 +157,28 @@ def _read_report(workdir):
         return None
 
 
-def summarise(runs):
-    ok = [run for run in runs if run["status"] == "ok"] or runs
-    cells = [run["cell_s"] for run in ok if run["cell_s"] is not None]
-    median = lambda values: round(statistics.median(values), 6) if values else None
-    return {
-        "ok_runs": sum(run["status"] == "ok" for run in runs),
-        "median_cell_s": median(cells), "min_cell_s": min(cells, default=None), "max_cell_s": max(cells, default=None),
-        "median_wall_s": median([run["wall_s"] for run in ok]),
-        "cpu_utilisation": median([(run["user_s"] + run["sys_s"]) / run["wall_s"] for run in ok if run["wall_s"]]),
-        "voluntary_ctxt": median([run["voluntary_ctxt"] for run in ok]),
-        "involuntary_ctxt": median([run["involuntary_ctxt"] for run in ok]),
-    }
-
-
 def _argv(cell, interp, workdir, params):
     if cell["language"] == "cpp":
         return [cpp.binary(cell)]
     spec = os.path.join(workdir, "spec.json")
     with open(spec, "w") as f:
         json.dump({"id": cell["id"], "setup": cell["setup"], "source": cell["source"], "params": params}, f)
-    return [interp["path"], interpreters.WRAPPER, spec, os.path.join(workdir, "report.json")]
+    return [interp["path"], paths.WRAPPER, spec, os.path.join(workdir, "report.json")]
 
 
-def run_cell(cell, *, python=None, repeat=None, params=None, progress=None):
-    """Run a manifest cell `repeat` times; the result is what `demos run --json` prints.
-
-    Raises ValueError for a hidden cell, a bad parameter or an unsuitable interpreter,
-    LookupError for an interpreter that is not there."""
-    if cell["hidden"]:
-        raise ValueError(f"cell {cell['id']} is hidden setup code, not a demo")
-    params = coerce(cell, params)
-    repeat = cell["repeat"] if repeat is None else repeat
-    if not isinstance(repeat, int) or isinstance(repeat, bool) or not 1 <= repeat <= 20:
-        raise ValueError("repeat must be an integer from 1 to 20")
-    if cell["language"] == "cpp":
-        interp = cpp.compiler()
-    else:
-        interp = interpreters.resolve(python)
-        if not interpreters.suits(cell, interp):
-            wants = "the interpreter the native extension is built for" if cell["native"] else \
-                "Python " + " or ".join(cell["interpreters"])
-            raise ValueError(f"cell {cell['id']} does not run on {interp['name']}: it needs {wants}")
+def run_cell(request, progress=None):
+    """Run a checked request (demos.request.check_request) `repeat` times; the result is what
+    `demos run --json` prints. progress({"run": i, "of": n}) is called before each run."""
+    cell, interp, params = request.cell, request.interpreter, request.params
     runs = []
-    for i in range(repeat):
+    for i in range(request.repeat):
         if progress:
-            progress({"run": i + 1, "of": repeat})
+            progress({"run": i + 1, "of": request.repeat})
         with tempfile.TemporaryDirectory(prefix="gil-cell-") as workdir:
             runs.append(run_once(cell, _argv(cell, interp, workdir, params), params, workdir))
     return {
         "cell": cell["id"], "sha256": cell["sha256"], "params": params,
         "recorded_at": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "interpreter": {k: interp[k] for k in ("name", "path", "version", "implementation", "gil_enabled",
-                                               "switch_interval", "check_interval")},
+        "interpreter": interpreters.published(interp),
         "machine": fingerprint(), "runs": runs, "summary": summarise(runs),
     }

@@ -88,3 +88,8 @@ def matches_term(term, interp):
 def matches(selector, interp):
     """Whether the interpreter (facts as `demos interpreters` gives them) is one the selector names."""
     return any(matches_term(term, interp) for term in selector)
+
+
+def newest(selector, interps):
+    """The newest (by version) of the interpreters the selector names, or None."""
+    return max((interp for interp in interps if matches(selector, interp)), key=_interp_version, default=None)

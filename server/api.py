@@ -1,58 +1,42 @@
 """The run API. The client names a cell; its source always comes from the manifest the build wrote."""
 import json
-import os
 import time
 
 from flask import Blueprint, Response, abort, current_app, request, url_for
 
-from deck import results as recorded
-from demos import interpreters
+from demos import interpreters, results
 from demos.machine import fingerprint
-from demos.params import coerce
+from demos.manifest import cells_by_id
+from demos.request import check_request, suitable
 from server import guard
 from server.queue import QueueFull
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 RUN_KEYS = {"params", "python", "repeat"}
 HEARTBEAT_S = 15
-_interpreters = []
 
 
 def runs():
     return current_app.extensions["runs"]
 
 
-def cells():
-    """The manifest from site/cells.json, reread when a rebuild changes it."""
-    path = os.path.join(current_app.config["SITE_DIR"], "cells.json")
+def manifest():
+    """The built site's manifest (site/cells.json), reread when a rebuild changes it."""
     try:
-        mtime = os.stat(path).st_mtime_ns
+        return current_app.extensions["manifest"].get()
     except OSError:
         abort(503, "the site is not built: run `python build.py`")
-    manifest = current_app.extensions.setdefault("manifest", {"mtime": None, "cells": {}})
-    if mtime != manifest["mtime"]:
-        with open(path) as f:
-            manifest["cells"] = {cell["id"]: cell for cell in json.load(f)["cells"]}
-        manifest["mtime"] = mtime
-    return manifest["cells"]
 
 
-def found_interpreters():
-    if not _interpreters:
-        _interpreters.extend(interpreters.find())
-    return _interpreters
+def recorded():
+    return current_app.extensions["results"].get()
 
 
 def runnable(cell_id):
-    cell = cells().get(cell_id)
+    cell = cells_by_id(manifest()).get(cell_id)
     if cell is None or cell["hidden"]:
         abort(404, f"no demo cell {cell_id!r}")
     return cell
-
-
-def suitable(cell):
-    return [i["name"] for i in found_interpreters() if cell["language"] == "cpp" and i["default"]
-            or cell["language"] == "python" and interpreters.suits(cell, i)]
 
 
 def check_presenter():
@@ -66,8 +50,8 @@ def check_presenter():
         abort(403, f"runs must come from this server's own pages (Origin {origin!r})")
 
 
-def run_request():
-    """The body of a run request, checked key by key: nothing in it is ever executed."""
+def run_body():
+    """The body of a run request: a JSON object of known keys; demos.request checks their values."""
     if not request.is_json:
         abort(415, "send the run request as application/json")
     body = request.get_json(silent=True)
@@ -76,62 +60,48 @@ def run_request():
     unknown = sorted(set(body) - RUN_KEYS)
     if unknown:
         abort(400, f"unknown field {unknown[0]!r} (allowed: {', '.join(sorted(RUN_KEYS))})")
-    repeat = body.get("repeat")
-    if repeat is not None and (not isinstance(repeat, int) or isinstance(repeat, bool)
-                               or not 1 <= repeat <= current_app.config["MAX_REPEAT"]):
-        abort(400, f"repeat must be an integer from 1 to {current_app.config['MAX_REPEAT']}")
     return body
 
 
-def pick_interpreter(cell, wanted):
-    """Only an interpreter this host found, by name or path; never an arbitrary program."""
-    found = found_interpreters()
-    if wanted is None:
-        return found[0]
-    if not isinstance(wanted, str):
-        abort(400, "python must be an interpreter name from /api/interpreters")
-    for interp in found:
-        if wanted in (interp["name"], interp["path"]):
-            if cell["language"] == "python" and not interpreters.suits(cell, interp):
-                abort(400, f"cell {cell['id']} does not run on {interp['name']} (it runs on: {', '.join(suitable(cell))})")
-            return interp
-    abort(400, f"unknown interpreter {wanted!r} (see /api/interpreters)")
-
-
-def cached_result(cell, params, interp):
+def cached_result(run):
     """The last live result for these settings, else a recorded one: numbers to show while a run is on its way."""
-    last = runs().last_result(cell["id"], params, interp["path"])
+    last = runs().last_result(run)
     if last:
         return {"source": "live", "recorded_at": last["recorded_at"], "result": last}
-    for result in reversed(recorded.for_browser(recorded.load(current_app.config["RESULTS_DIR"]))["results"]):
-        if (result["cell"], result["params"], result["interpreter"]["name"]) == (cell["id"], params, interp["name"]):
-            return {"source": "recorded", "recorded_at": result["recorded_at"], "result": result}
+    found = results.find(recorded(), run.cell["id"], run.params, run.interpreter["name"])
+    if found:
+        return {"source": "recorded", "recorded_at": found["recorded_at"], "result": found}
     return None
+
+
+def listed(cell):
+    """A cell as /api/cells lists it: with the names it runs on here and its side-by-side options."""
+    here = suitable(cell)
+    return dict(cell, runs_on=[interp["name"] for interp in here], compare_on=interpreters.comparisons(cell, here))
 
 
 @bp.get("/cells")
 def list_cells():
-    return {"cells": [dict(cell, runs_on=suitable(cell)) for cell in cells().values() if not cell["hidden"]]}
+    return {"cells": [listed(cell) for cell in manifest()["cells"] if not cell["hidden"]]}
 
 
 @bp.post("/cells/<cell_id>/runs")
 def start_run(cell_id):
     check_presenter()
     cell = runnable(cell_id)
-    body = run_request()
+    body = run_body()
     try:
-        params = coerce(cell, body.get("params"))
-    except ValueError as error:
+        run = check_request(cell, python=body.get("python"), repeat=body.get("repeat"), params=body.get("params"))
+    except (ValueError, LookupError) as error:
         abort(400, str(error))
-    interp = pick_interpreter(cell, body.get("python"))
     try:
-        job, coalesced = runs().submit(cell, params, interp, body.get("repeat"))
+        job, coalesced = runs().submit(run)
     except QueueFull as error:
         abort(429, str(error))
     return {"job": job.id, "status": job.status, "coalesced": coalesced, "position": runs().position(job),
             "status_url": url_for("api.job_status", job_id=job.id),
             "events_url": url_for("api.job_events", job_id=job.id),
-            "cached": cached_result(cell, params, interp)}, 202
+            "cached": cached_result(run)}, 202
 
 
 def find_job(job_id):
@@ -170,7 +140,7 @@ def job_events(job_id):
 
 @bp.get("/results")
 def all_results():
-    return recorded.for_browser(recorded.load(current_app.config["RESULTS_DIR"]))
+    return results.for_browser(recorded(), manifest()["cells"])
 
 
 @bp.get("/machine")
@@ -180,4 +150,4 @@ def machine():
 
 @bp.get("/interpreters")
 def list_interpreters():
-    return {"interpreters": found_interpreters()}
+    return {"interpreters": interpreters.find()}

@@ -1,11 +1,10 @@
 """One benchmark at a time: a bounded queue with a single worker thread.
 
 Identical requests already queued or running share one job; the last result
-for each (cell, parameters, interpreter) is kept, so a slide can show numbers
-at once while a fresh run is on its way.
+for each setting (cell, parameters, interpreter name) is kept, so a slide can
+show numbers at once while a fresh run is on its way.
 """
 import collections
-import json
 import threading
 import time
 import uuid
@@ -18,16 +17,17 @@ class QueueFull(Exception):
 
 
 class Job:
-    def __init__(self, cell, params, interpreter, repeat):
+    def __init__(self, request):
+        """request: a demos.request.RunRequest, checked."""
         self.id = uuid.uuid4().hex[:12]
-        self.cell, self.params, self.interpreter, self.repeat = cell, params, interpreter, repeat
+        self.request = request
         self.status, self.result, self.error = "queued", None, None
         self.created, self.started, self.finished = time.time(), None, None
         self.events, self.changed = [], threading.Condition()
 
     @property
     def key(self):
-        return run_key(self.cell["id"], self.params, self.interpreter["path"]) + (self.repeat,)
+        return self.request.setting + (self.request.repeat,)
 
     def emit(self, event, data):
         with self.changed:
@@ -42,14 +42,11 @@ class Job:
             return self.events[start:]
 
     def describe(self, position=None):
-        return {"job": self.id, "cell": self.cell["id"], "status": self.status, "params": self.params,
-                "interpreter": self.interpreter["name"], "repeat": self.repeat, "position": position,
+        run = self.request
+        return {"job": self.id, "cell": run.cell["id"], "status": self.status, "params": run.params,
+                "interpreter": run.interpreter["name"], "repeat": run.repeat, "position": position,
                 "created": self.created, "started": self.started, "finished": self.finished,
                 "result": self.result, "error": self.error}
-
-
-def run_key(cell_id, params, interpreter_path):
-    return (cell_id, json.dumps(params, sort_keys=True), interpreter_path)
 
 
 class RunQueue:
@@ -59,12 +56,12 @@ class RunQueue:
         self.wake = threading.Condition(self.lock)
         self.pending = collections.deque()
         self.jobs = collections.OrderedDict()
-        self.last = {}  # run_key → last live result
+        self.last = {}  # RunRequest.setting → last live result
         self.worker = None
 
-    def submit(self, cell, params, interpreter, repeat):
+    def submit(self, request):
         """(job, coalesced): an identical queued or running job is shared, not repeated."""
-        job = Job(cell, params, interpreter, repeat)
+        job = Job(request)
         with self.lock:
             for other in self.jobs.values():
                 if other.key == job.key and other.status in ("queued", "running"):
@@ -94,8 +91,8 @@ class RunQueue:
         with self.lock:
             return list(self.pending).index(job) + 1 if job in self.pending else 0
 
-    def last_result(self, cell_id, params, interpreter_path):
-        return self.last.get(run_key(cell_id, params, interpreter_path))
+    def last_result(self, request):
+        return self.last.get(request.setting)
 
     def _work(self):
         while True:
@@ -106,13 +103,12 @@ class RunQueue:
                 job.status, job.started = "running", time.time()
             job.emit("started", {"job": job.id, "started": job.started})
             try:
-                result = run_cell(job.cell, python=job.interpreter["path"], repeat=job.repeat, params=job.params,
-                                  progress=lambda update: job.emit("progress", update))
+                result = run_cell(job.request, progress=lambda update: job.emit("progress", update))
             except Exception as error:  # the job fails; the worker goes on
                 job.error, job.status = f"{type(error).__name__}: {error}", "failed"
                 job.finished = time.time()
                 job.emit("error", {"job": job.id, "error": job.error})
                 continue
             job.result, job.status, job.finished = result, "done", time.time()
-            self.last[run_key(job.cell["id"], job.params, job.interpreter["path"])] = result
+            self.last[job.request.setting] = result
             job.emit("done", {"job": job.id, "result": result})

@@ -3,7 +3,6 @@ from flask import Blueprint, abort, current_app, request, send_from_directory
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 bp = Blueprint("site", __name__)
-ALWAYS_FRESH = {"index.html", "cells.json", "cells.js", "results.js", "build-id.txt"}
 
 
 @bp.get("/")
@@ -26,5 +25,10 @@ def static(path):
         except (MethodNotAllowed, NotFound):
             abort(404, f"no such endpoint: /{path}")
         abort(405, f"/{path} does not take {request.method}")
+    # the pages every build rewrites (the build lists them in the manifest) are sent uncached
+    try:
+        fresh = current_app.extensions["manifest"].get()["fresh"]
+    except OSError:  # not built: send_from_directory answers 404
+        fresh = ()
     # send_from_directory refuses paths that leave the folder (404), whatever their encoding
-    return send_from_directory(current_app.config["SITE_DIR"], path, max_age=0 if path in ALWAYS_FRESH else 3600)
+    return send_from_directory(current_app.config["SITE_DIR"], path, max_age=0 if path in fresh else 3600)

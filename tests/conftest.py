@@ -3,8 +3,7 @@ import os
 import pytest
 
 from deck.browser import CHROMIUM_ARGS, chromium_path
-
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from demos.paths import ROOT
 ARTIFACTS = os.path.join(ROOT, "test-artifacts")  # screenshots the browser tests leave to look at (gitignored)
 
 

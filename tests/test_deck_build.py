@@ -56,7 +56,7 @@ def test_every_design_cell_is_in_the_manifest(site):
     for cell_id in DESIGN_CELLS:
         cell = cells[cell_id]
         assert set(cell) >= {"id", "language", "source", "sha256", "timeout", "repeat", "params", "interpreters",
-                             "native", "setup", "line"}
+                             "native", "setup", "line", "needs", "record", "baseline", "compare", "browser"}
     assert "TOTAL_WORK // 2" in cells["countdown-threads"]["source"]  # not the seed's float TOTAL_WORK/2
 
 
@@ -102,13 +102,24 @@ MISTAKES = [
     ("---\ntitle T\n---\n# A\n", 2, "expected 'key: value'"),
     ("---\ntheme: sky\n---\n# A\n", 2, "unknown reveal.js theme 'sky'"),
     ("# A\n\n$$\nx\n", 3, "unclosed $$"),
+    ("```python {#a .demo needs=gpu}\nx\n```\n", 1, "needs=gpu is not one of threads, processes, native, cpp"),
+    ("```python {#a .demo browser=true needs=threads}\nx\n```\n", 1, "browser=true but it needs threads"),
+    ("```python {#a .demo browser=maybe}\nx\n```\n", 1, "browser= must be one of false, true, only"),
+    ("```python {#a .demo packages=sympy}\nx\n```\n", 1, "packages= are installed only in the browser"),
+    ("```python {#a .demo record=twice}\nx\n```\n", 1, "record= must be one of default, all"),
+    ("```python {#a .demo baseline=b}\nx\n```\n", 1, "baseline=b names no other demo cell"),
+    ('```python {#a .demo compare-old-new="2.7"}\nx\n```\n', 1, "compare-old-new= wants two or more selectors"),
+    ('```python {#a .demo compare-x="2.7 | cpython>>3"}\nx\n```\n', 1, "compare-x=: bad interpreter selector"),
+    (CELL + "\n# R\n\n[[results-comparison]]\n", 7, "[[results-comparison]] compares cells with a baseline="),
 ]
 
 
 @pytest.mark.parametrize("source, line, message", MISTAKES, ids=[
     "unclosed-fence", "bad-cell-id", "duplicate-cell-id", "unknown-attribute", "unknown-param-type",
     "default-outside-range", "include-missing", "include-not-hidden", "missing-image", "remote-image",
-    "front-matter-unknown-key", "front-matter-no-colon", "front-matter-theme", "unclosed-display-math"])
+    "front-matter-unknown-key", "front-matter-no-colon", "front-matter-theme", "unclosed-display-math",
+    "unknown-need", "browser-but-needs-threads", "browser-value", "packages-not-in-browser", "record-value",
+    "baseline-missing", "compare-one-selector", "compare-bad-selector", "comparison-without-baselines"])
 def test_a_mistake_names_file_and_line_exits_2_and_keeps_the_last_site(tmp_path, source, line, message):
     deck, out = tmp_path / "deck.md", tmp_path / "site"
     deck.write_text("# Good\n")

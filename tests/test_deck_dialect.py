@@ -7,8 +7,8 @@ from deck.render import Renderer
 from deck.slides import split_slides
 
 
-def render(source, results=()):
-    renderer = Renderer("deck.md", list(results))
+def render(source, files=(), baselines=None):
+    renderer = Renderer("deck.md", {"files": list(files), "baselines": baselines or {}})
     html, _ = renderer.sections(split_slides(source.split("\n"), 1, "deck.md"))
     return html
 
@@ -77,17 +77,27 @@ def test_tables():
                    "<tbody><tr><td>1</td><td>2</td></tr></tbody></table>")
 
 
+BASELINES = {"count-threads": "count-sequential"}
+
+
 def test_results_directives_without_results_say_how_to_record():
-    html = render("[[benchmarked-on]]\n\n[[results-comparison]]")
+    html = render("[[benchmarked-on]]\n\n[[results-comparison]]", baselines=BASELINES)
     assert html.count("make record") == 2
-    assert "0.632690191269" not in html and "0.633 s" in html and "quoted from the 2015 talk" in html
+    assert "<th>count-sequential</th>" in html and "speed-up over count-sequential" in html
 
 
-def test_results_directives_show_recorded_machines_and_ratios():
+def test_results_directives_show_recorded_machines_and_speed_ups_over_baselines():
     machine = {"name": "m", "cpu_model": "Test CPU", "cores": 2, "memory_gb": 4.0, "os": "Debian", "kernel": "6.1"}
     interp = {"name": "cpython-2.7.18"}
     result = lambda cell, s: {"cell": cell, "interpreter": interp, "summary": {"median_cell_s": s}}
     files = [{"machine": machine, "recorded_at": "2026-11-25T00:00:00Z", "file": "m.json",
-              "results": [result("countdown-sequential", 0.2), result("countdown-threads", 0.3)]}]
-    html = render("[[benchmarked-on]]\n\n[[results-comparison]]", files)
-    assert "Test CPU" in html and "cpython-2.7.18" in html and "1.50×" in html and "make record" not in html
+              "results": [result("count-sequential", 0.3), result("count-threads", 0.2), result("other", 9.0)]}]
+    html = render("[[benchmarked-on]]\n\n[[results-comparison]]", files, BASELINES)
+    assert "Test CPU" in html and "cpython-2.7.18" in html and "make record" not in html
+    assert "<td>0.300 s</td><td>1.50×</td>" in html and "9.0" not in html
+
+
+def test_a_comparison_with_no_baseline_in_the_deck_is_a_deck_error():
+    from deck.errors import DeckError
+    with pytest.raises(DeckError, match="deck.md:3: .*no cell has one"):
+        render("# Results\n\n[[results-comparison]]")

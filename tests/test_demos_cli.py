@@ -5,6 +5,7 @@ import sys
 
 import pytest
 
+from demos import interpreters
 from tests.conftest import ROOT
 
 
@@ -19,7 +20,8 @@ def test_run_json_prints_one_result_object():
     result = json.loads(done.stdout)
     assert result["cell"] == "countdown-sequential" and len(result["runs"]) == 2
     assert result["params"] == {"TOTAL_WORK": 100000}
-    assert result["interpreter"]["path"] == sys.executable
+    assert result["interpreter"]["name"] == interpreters.resolve()["name"]  # the default: this venv's
+    assert "path" not in result["interpreter"]
 
 
 def test_list_names_every_runnable_cell_and_no_hidden_one():
@@ -28,9 +30,9 @@ def test_list_names_every_runnable_cell_and_no_hidden_one():
     assert "convoy-setup" not in out
 
 
-def test_interpreters_lists_the_default_and_27():
+def test_interpreters_lists_the_default():
     out = demos("interpreters").stdout
-    assert "(default)" in out and "cpython-2.7.18" in out
+    assert "(default)" in out and out.startswith("cpython-3")
 
 
 @pytest.mark.parametrize("args, message", [
@@ -39,11 +41,22 @@ def test_interpreters_lists_the_default_and_27():
     (["run", "countdown-threads", "--param", "TOTAL_WORK=lots"], "parameter TOTAL_WORK: expected int"),
     (["run", "countdown-threads", "--param", "TOTAL_WORK"], "--param wants NAME=VALUE"),
     (["run", "countdown-threads", "--python", "/no/such/python"], "no interpreter '/no/such/python'"),
-    (["run", "native-threads", "--python", "2.7"], "does not run on cpython-2.7.18"),
-    (["run", "countdown-threads", "--repeat", "0"], "repeat must be"),
-], ids=["unknown", "hidden", "bad-param", "param-syntax", "missing-interpreter", "wrong-interpreter", "repeat"])
+    (["run", "countdown-threads", "--repeat", "21"], "repeat must be an integer from 1 to 20"),
+    (["run", "cpp-threads", "--python", "3"], "takes no Python interpreter (got '3')"),
+    (["run", "sympy-solveset"], "runs only in the browser (Pyodide): it needs sympy, mpmath"),
+], ids=["unknown", "hidden", "bad-param", "param-syntax", "missing-interpreter", "repeat",
+        "python-for-cpp", "browser-only"])
 def test_mistakes_give_one_clear_line_and_exit_2(args, message):
     done = demos(*args)
     assert done.returncode == 2
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and message in lines[0], done.stderr
+
+
+def test_a_native_cell_refuses_another_interpreter_by_name():
+    others = interpreters.find()[1:]
+    if not others:
+        pytest.skip("no interpreter here but the default")
+    done = demos("run", "native-threads", "--python", others[0]["name"])
+    assert done.returncode == 2 and f"does not run on {others[0]['name']}: it needs the interpreter the native" \
+        in done.stderr

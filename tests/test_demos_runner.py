@@ -1,31 +1,37 @@
 """The runner, measured from outside: statuses, limits, timelines, interpreters."""
-import hashlib
 import json
-import os
 import subprocess
 import sys
 
 import pytest
 
-from deck.cells import load_manifest
-from demos import interpreters
+from deck.cells import collect_cells, iter_fences
+from demos import interpreters, manifest
 from demos.params import coerce
+from demos.request import check_request
 from demos.runner import run_cell
 from tests.conftest import ROOT
 
-PY27 = "/root/.pyenv/versions/2.7.18/bin/python"
-PY36 = "/root/.pyenv/versions/3.6.15/bin/python"
-DECK = {cell["id"]: cell for cell in load_manifest()["cells"]}
+DECK = manifest.cells_by_id(manifest.load())
 
 
-def cell(source, **overrides):
-    """A cell as the manifest has it, for code that is not in the deck (runaways)."""
-    base = {"id": "test", "language": "python", "line": 1, "source": source, "setup": "", "hidden": False,
-            "timeout": 10.0, "repeat": 1, "memory_mb": 512, "interpreters": ["2.7", "3"], "native": False,
-            "browser": False, "includes": [], "group": None, "params": {}}
-    base.update(overrides)
-    base["sha256"] = hashlib.sha256((base["setup"] + "\n" + base["source"]).encode()).hexdigest()
-    return base
+def cell(source, timeout=10, memory=512):
+    """A cell parsed as the deck's are, for code that is not in the deck (runaways)."""
+    lines = [f"```python {{#test .demo timeout={timeout} memory={memory}}}", *source.split("\n"), "```"]
+    return collect_cells([fence for _, _, fence in iter_fences(lines, "test.md")], "test.md")[0]
+
+
+def measure(cell, **request):
+    """Check the request as the CLI and the server do, then run it."""
+    return run_cell(check_request(cell, **request))
+
+
+def interpreter(wanted):
+    """The name of an interpreter found here by selector (`2.7`), or the test is skipped saying what is missing."""
+    try:
+        return interpreters.resolve(wanted)["name"]
+    except LookupError as error:
+        pytest.skip(str(error))
 
 
 def alive(pid):
@@ -62,20 +68,20 @@ def overlap(run):
     ("raise SystemExit(3)", "error"),
 ], ids=["infinite-loop", "10-GB-allocation", "100-MB-output", "fork-bomb", "exit-3"])
 def test_runaway_cells_are_stopped_and_reported(source, status):
-    run = only_run(run_cell(cell(source, timeout=3.0)))
+    run = only_run(measure(cell(source, timeout=3.0)))
     assert run["status"] == status
     # the runner keeps working afterwards, and nothing of the runaway is left
-    assert only_run(run_cell(cell("print('still here')")))["stdout"] == "still here\n"
+    assert only_run(measure(cell("print('still here')")))["stdout"] == "still here\n"
 
 
 def test_runners_in_two_processes_take_turns():
     """One run at a time on the machine, whoever asks (server, CLI, tests): timings never overlap."""
     stamped = cell("import time\nstart = time.time()\ntime.sleep(0.2)\nprint('%r %r' % (start, time.time()))")
-    script = ("import json, sys\nfrom demos.runner import run_cell\n"
-              "for run in run_cell(json.loads(sys.argv[1]), repeat=3)['runs']: print(run['stdout'], end='')")
+    script = ("import json, sys\nfrom demos.request import check_request\nfrom demos.runner import run_cell\n"
+              "for run in run_cell(check_request(json.loads(sys.argv[1]), repeat=3))['runs']: print(run['stdout'], end='')")
     other = subprocess.Popen([sys.executable, "-c", script, json.dumps(stamped)], cwd=ROOT,
                              stdout=subprocess.PIPE, text=True)
-    ours = [run["stdout"] for run in run_cell(stamped, repeat=3)["runs"]]
+    ours = [run["stdout"] for run in measure(stamped, repeat=3)["runs"]]
     theirs = other.communicate(timeout=60)[0].splitlines()
     spans = sorted(tuple(map(float, line.split())) for line in ours + theirs)
     assert len(spans) == 6
@@ -84,22 +90,23 @@ def test_runners_in_two_processes_take_turns():
 
 def test_a_timeout_kills_the_whole_process_group():
     source = "import subprocess, sys\nsubprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])\nwhile True: pass"
-    run = only_run(run_cell(cell(source, timeout=2.0)))
+    run = only_run(measure(cell(source, timeout=2.0)))
     assert run["status"] == "timeout"
     children = [t["pid"] for t in run["timeline"]["threads"] if t["name"].startswith("process")]
     assert children and not any(alive(pid) for pid in children)
 
 
 def test_output_is_capped_with_a_visible_marker():
-    run = only_run(run_cell(cell("print('y' * 200000)")))
+    run = only_run(measure(cell("print('y' * 200000)")))
     assert run["status"] == "ok" and run["truncated"]
     assert "output truncated" in run["stdout"] and len(run["stdout"]) < 70000
 
 
 def test_run_json_shape():
-    result = run_cell(DECK["countdown-threads"], repeat=2, params={"TOTAL_WORK": 200000})
+    result = measure(DECK["countdown-threads"], repeat=2, params={"TOTAL_WORK": 200000})
     assert set(result) >= {"cell", "interpreter", "machine", "runs", "summary", "params", "recorded_at"}
-    assert set(result["interpreter"]) >= {"path", "version", "gil_enabled"}
+    assert set(result["interpreter"]) >= {"name", "version", "implementation", "gil_enabled"}
+    assert "path" not in result["interpreter"]  # results name interpreters; where they are is this host's business
     assert set(result["machine"]) >= {"cpu_model", "cores", "memory_gb", "os", "kernel"}
     for run in result["runs"]:
         assert set(run) >= {"wall_s", "cell_s", "user_s", "sys_s", "max_rss_kb", "exit_code", "stdout",
@@ -109,61 +116,63 @@ def test_run_json_shape():
     assert result["summary"]["min_cell_s"] <= result["summary"]["median_cell_s"] <= result["summary"]["max_cell_s"]
 
 
-def seen_in_one_of(attempts, measure, holds):
+def seen_in_one_of(attempts, take, holds):
     """Whether `holds` is true of one of a few measurements: other work on this shared machine can
     take a core away for a whole run, which hides a behaviour but never fakes one."""
     values = []
     for _ in range(attempts):
-        values.append(measure())
+        values.append(take())
         if holds(values[-1]):
             return True
     raise AssertionError(f"not seen in {attempts} runs: {values}")
 
 
 def test_gil_releasing_extension_keeps_both_threads_on_cpu_at_once():
-    def measure():
-        run = only_run(run_cell(DECK["native-threads"], repeat=1, params={"TOTAL_WORK": 2 * 10**9}))
+    def shared():
+        run = only_run(measure(DECK["native-threads"], repeat=1, params={"TOTAL_WORK": 2 * 10**9}))
         assert run["timeline"]["source"] == "schedstat"
         return overlap(run)
-    assert seen_in_one_of(3, measure, lambda shared: shared > 0.1)
+    assert seen_in_one_of(3, shared, lambda shared: shared > 0.1)
 
 
 def test_gil_holding_threads_take_turns():
-    run = only_run(run_cell(DECK["native-threads-holding-gil"], repeat=1, params={"TOTAL_WORK": 10**9}))
+    run = only_run(measure(DECK["native-threads-holding-gil"], repeat=1, params={"TOTAL_WORK": 10**9}))
     assert overlap(run) < 0.02
     assert (run["user_s"] + run["sys_s"]) / run["wall_s"] < 1.3
 
 
 def test_the_old_gil_switches_far_more_often_than_the_new():
-    def measure():
-        return [run_cell(DECK["countdown-threads"], python=python, repeat=1, params={"TOTAL_WORK": 2 * 10**6})
-                ["summary"]["voluntary_ctxt"] for python in (PY27, None)]
-    assert seen_in_one_of(3, measure, lambda switches: switches[0] > 5 * switches[1])
+    old = interpreter("cpython-2.7")
+
+    def switches():
+        return [measure(DECK["countdown-threads"], python=python, repeat=1, params={"TOTAL_WORK": 2 * 10**6})
+                ["summary"]["voluntary_ctxt"] for python in (old, None)]
+    assert seen_in_one_of(3, switches, lambda switches: switches[0] > 5 * switches[1])
 
 
-@pytest.mark.parametrize("python", [PY27, PY36], ids=["2.7", "3.6"])
-def test_the_wrapper_runs_unchanged_on_old_interpreters(python):
-    result = run_cell(DECK["thread-class"], python=python, repeat=1)
+@pytest.mark.parametrize("version", ["2.7", "3.6"])
+def test_the_wrapper_runs_unchanged_on_old_interpreters(version):
+    result = measure(DECK["thread-class"], python=interpreter(f"cpython-{version}"), repeat=1)
     run = only_run(result)
     assert run["status"] == "ok", run["stderr"]
     assert "got foo=42" in run["stdout"] and "says hello to PyCon" in run["stdout"]
-    assert result["interpreter"]["version"].startswith(os.path.basename(os.path.dirname(os.path.dirname(python)))[:3])
+    assert result["interpreter"]["version"].startswith(version + ".")
 
 
 def test_cpp_cells_compile_once_and_run():
-    first = only_run(run_cell(DECK["cpp-threads"], repeat=1))
+    first = only_run(measure(DECK["cpp-threads"], repeat=1))
     assert first["status"] == "ok" and "two C++ threads" in first["stdout"]
     assert len([t for t in first["timeline"]["threads"] if t["cpu_s"] > 0.01]) >= 2
 
 
 def test_native_cells_only_run_where_the_extension_is_built():
     with pytest.raises(ValueError, match="native extension"):
-        run_cell(DECK["refcount-race"], python="2.7")
+        check_request(DECK["refcount-race"], python=interpreter("2.7"))
 
 
 def test_the_race_cell_loses_updates_and_the_atomic_one_does_not():
-    race = run_cell(DECK["refcount-race"], repeat=5, params={"ITERATIONS": 10**7})
-    atomic = run_cell(DECK["refcount-atomic"], repeat=3, params={"ITERATIONS": 10**7})
+    race = measure(DECK["refcount-race"], repeat=5, params={"ITERATIONS": 10**7})
+    atomic = measure(DECK["refcount-atomic"], repeat=3, params={"ITERATIONS": 10**7})
     assert any("is 0" not in run["stdout"] for run in race["runs"])
     assert all(run["stdout"].strip().endswith("is 0") for run in atomic["runs"])
 
@@ -181,6 +190,6 @@ def test_bad_parameters_name_what_is_wrong(raw, message):
 
 
 def test_interpreters_include_27_and_know_its_old_gil():
-    found = {i["version"][:3]: i for i in interpreters.find()}
-    assert found["2.7"]["check_interval"] == 100 and found["2.7"]["switch_interval"] is None
+    old = interpreters.resolve(interpreter("cpython-2.7"))
+    assert old["check_interval"] == 100 and old["switch_interval"] is None
     assert interpreters.find()[0]["default"]

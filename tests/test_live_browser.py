@@ -84,7 +84,7 @@ def test_native_threads_keeps_both_rows_busy_at_once(page):
 def test_old_gil_against_the_current_one_side_by_side(page):
     go_to_cell(page, "countdown-threads")
     figure = page.locator("#cell-countdown-threads")
-    figure.locator("select.demo-python").select_option("pair")
+    figure.locator("select.demo-python").select_option("old-new")  # the deck's compare-old-new=
     figure.locator("input[name=TOTAL_WORK]").fill("1000000")
     figure.locator("button.demo-run").click()
     page.wait_for_function("document.querySelector('#cell-countdown-threads table.demo-compare')", timeout=60_000)

@@ -1,11 +1,13 @@
 """The run API through Flask's test client, against a real built deck and the real runner."""
 import json
+import sys
 import threading
 import time
 
 import pytest
 
 from deck.build import build
+from demos import interpreters
 from server import create_app
 
 ORIGIN = "http://localhost"
@@ -96,6 +98,18 @@ def test_identical_requests_are_coalesced(client):
     wait_done(client, a["job"])
 
 
+def test_a_version_names_the_same_interpreter_as_its_full_name(client):
+    try:
+        old = interpreters.resolve("cpython-2.7")
+    except LookupError as error:
+        pytest.skip(str(error))
+    a = post(client, "nap", {"python": "2.7", "params": {"SECONDS": 0.4}}).get_json()
+    b = post(client, "nap", {"python": old["name"], "params": {"SECONDS": 0.4}}).get_json()
+    assert a["job"] == b["job"] and b["coalesced"]  # one job: the key holds the resolved name
+    status = wait_done(client, a["job"])
+    assert status["interpreter"] == status["result"]["interpreter"]["name"] == old["name"]
+
+
 def test_two_concurrent_runs_never_overlap(app):
     clients = [app.test_client(), app.test_client()]
     jobs = []
@@ -121,16 +135,17 @@ def test_a_full_queue_answers_429_and_a_burst_does_not_break_the_server(client):
 @pytest.mark.parametrize("body, message", [
     ({"source": "import os; os.system('id')"}, "unknown field 'source'"),
     ({"code": "print(1)"}, "unknown field 'code'"),
-    ({"python": "/bin/sh"}, "unknown interpreter"),
+    ({"python": "/bin/sh"}, "no interpreter '/bin/sh'"),
+    ({"python": sys.executable}, "no interpreter"),  # not even a path the host found: names only
     ({"python": ["python"]}, "python must be"),
     ({"params": {"SECONDS": "__import__('os')"}}, "parameter SECONDS"),
     ({"params": {"SECONDS": 99}}, "outside"),
     ({"params": {"PATH": "/etc/passwd"}}, "no parameter 'PATH'"),
     ({"params": "SECONDS=1"}, "params must be"),
-    ({"repeat": 1000}, "repeat must be"),
+    ({"repeat": 21}, "repeat must be an integer from 1 to 20"),
     ({"repeat": True}, "repeat must be"),
     ([1, 2], "JSON object"),
-], ids=["source", "code", "shell-as-python", "python-list", "code-as-param", "out-of-range", "path-param",
+], ids=["source", "code", "shell-as-python", "path-as-python", "python-list", "code-as-param", "out-of-range", "path-param",
         "params-string", "huge-repeat", "bool-repeat", "array"])
 def test_bad_requests_get_400_and_nothing_runs(client, body, message):
     answer = post(client, "nap", body)
@@ -190,7 +205,7 @@ def test_read_endpoints(client):
     assert [c["id"] for c in cells] == ["nap", "forever"] and cells[0]["runs_on"]
     assert client.get("/api/interpreters").get_json()["interpreters"][0]["default"]
     assert client.get("/api/machine").get_json()["cores"] >= 1
-    assert client.get("/api/results").get_json() == {"results": []}
+    assert client.get("/api/results").get_json() == {"results": [], "compare": {}}
     with client.get("/") as page:
         assert page.status_code == 200 and b"demo-cell" in page.data
 

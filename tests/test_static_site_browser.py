@@ -72,7 +72,8 @@ def test_static_site_offline_recorded_results_and_python_in_the_browser(site, pa
         assert "recorded on" in page.locator("#cell-countdown-threads .demo-where").inner_text()
         assert page.locator("#cell-countdown-threads button.demo-run").is_disabled()  # threads need the server
         assert "needs real threads" in page.locator("#cell-countdown-threads .demo-note").inner_text()
-        page.locator("#cell-countdown-threads select.demo-python").select_option("pair")  # old GIL vs new, recorded
+        picker = page.locator("#cell-countdown-threads select.demo-python")  # the deck's compare-old-new=, recorded
+        picker.select_option(picker.locator("option[value^='old-new@']").get_attribute("value"))
         pair = page.locator("#cell-countdown-threads .demo-pair-timeline")
         assert [pair.nth(i).get_attribute("data-interpreter")[:10] for i in range(pair.count())] == \
             ["cpython-2.", "cpython-3."]
@@ -86,13 +87,22 @@ def test_static_site_offline_recorded_results_and_python_in_the_browser(site, pa
         assert "in your browser (Pyodide/WebAssembly)" in cell.locator(".demo-where").inner_text()
         assert "cell " in cell.locator(".demo-stats").inner_text()
 
-        go_to(page, "#sympy")
+        assert "3 runs" in cell.locator(".demo-stats").inner_text()
+        # a browser run has the host's shape: the same wrapper and summary (demos/), run by Pyodide
+        browser, host = page.evaluate("""() => GilPyodide.run(GIL_CELLS.cells.find(c => c.id === 'countdown-sequential'),
+            {TOTAL_WORK: 100000}, () => {}).then(r => [r, GIL_RESULTS.results[0]])""")
+        assert set(browser) == set(host) and set(browser["summary"]) == set(host["summary"])
+        assert set(browser["runs"][0]) >= {"status", "wall_s", "cell_s", "stdout", "stderr", "exit_code"}
+        assert browser["summary"]["min_cell_s"] <= browser["summary"]["median_cell_s"] <= browser["summary"]["max_cell_s"]
+        assert browser["interpreter"]["implementation"] == "CPython" and browser["interpreter"]["name"].startswith("pyodide-")
+
+        go_to(page, "#sympy")  # a browser-only cell that needs SymPy's wheels, its output LaTeX
         page.locator("#sympy button.demo-run").click()
         page.wait_for_function("document.querySelector('#sympy [data-latex]') || document.querySelector('#sympy .demo-error')",
                                timeout=120_000)
         latex = page.locator("#sympy [data-latex]").get_attribute("data-latex")
         assert "2 n \\pi" in latex and "\\frac{\\pi}{2}" in latex and "mathbb{Z}" in latex
-        assert page.locator("#sympy .sympy-output .katex").count() == 1
+        assert page.locator("#sympy .demo-latex .katex").count() == 1
         page.screenshot(path=os.path.join(ARTIFACTS, "static-sympy.png"))
     assert page.outside == [] and page.errors == []
 

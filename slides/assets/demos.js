@@ -8,7 +8,8 @@
   var CELLS = {};
   ((window.GIL_CELLS || {}).cells || []).forEach(function (cell) { CELLS[cell.id] = cell; });
   var RECORDED = (window.GIL_RESULTS || {}).results || [];
-  var live = null;            // {interpreters, runsOn} when a server answers
+  var RECORDED_COMPARE = (window.GIL_RESULTS || {}).compare || {};  // cell → [{name, machine, interpreters}]
+  var live = null;            // {runsOn, compareOn} when a server answers
   var known = {};             // "cell|interpreter" → latest result, for the group charts
   var following = {};         // job id → true: each window follows a job once
   var channel = "BroadcastChannel" in window ? new BroadcastChannel("gil-demos") : null;
@@ -28,12 +29,16 @@
     return s < 1 ? (s * 1000).toFixed(s < 0.01 ? 2 : 0) + " ms" : s.toFixed(2) + " s";
   }
 
+  /* Why the static site cannot run a cell: what the deck says it needs (`needs=`). */
+  var NEEDS = {
+    cpp: "it is C++: it needs a compiler on the live server",
+    native: "it uses the compiled native extension, which only the live server has",
+    processes: "it starts processes, which the browser cannot",
+    threads: "it needs real threads, which Pyodide does not have"
+  };
   function whyServer(cell) {
-    if (cell.language === "cpp") return "it is C++: it needs a compiler on the live server";
-    if (cell.native) return "it uses the compiled native extension, which only the live server has";
-    if (/multiprocessing/.test(cell.source + cell.setup)) return "it starts processes, which the browser cannot";
-    if (/threading|Thread/.test(cell.source + cell.setup)) return "it needs real threads, which Pyodide does not have";
-    return "it needs the live server (python -m server)";
+    var reasons = cell.needs.map(function (need) { return NEEDS[need]; });
+    return reasons.length ? reasons.join("; ") : "it needs the live server (python -m server)";
   }
 
   /* ---- showing a result ---- */
@@ -108,8 +113,16 @@
     var bars = chart(result.cell, result.interpreter.name, result.params);
     if (bars) row.appendChild(bars);
     if (row.childNodes.length) out.appendChild(row);
-    if (run.stdout && run.stdout.trim()) out.appendChild(h("pre", {"class": "demo-stdout", text: run.stdout.trim()}));
+    if (run.stdout && run.stdout.trim()) out.appendChild(output(figure.gil.cell, run.stdout.trim()));
     figure.gil.status.textContent = "";
+  }
+
+  /* A cell's printed output: as text, or (output=latex) as the math it prints, rendered by the local KaTeX. */
+  function output(cell, text) {
+    if (cell.output !== "latex" || !window.katex) return h("pre", {"class": "demo-stdout", text: text});
+    var node = h("div", {"class": "demo-latex", "data-latex": text});
+    window.katex.render(text, node, {displayMode: true, throwOnError: false});
+    return node;
   }
 
   function showError(figure, message) {
@@ -123,8 +136,8 @@
       window.GilTimeline.render(run.timeline, {compact: true}) : null;
   }
 
-  /* Several interpreters on one cell: a table of their numbers; for two (2.7 against the current Python,
-   * the talk's old GIL vs new GIL) both timelines too, one above the other on the same time scale. */
+  /* Several interpreters on one cell: a table of their numbers; for two (a side-by-side option of the deck,
+   * e.g. an old GIL against a new one) both timelines too, one above the other on the same time scale. */
   function showComparison(figure, results) {
     var out = figure.gil.out;
     var table = h("table", {"class": "demo-compare"}, [h("tr", {}, ["interpreter", "cell time", "CPU", "context switches"].map(function (t) { return h("th", {text: t}); }))]);
@@ -241,7 +254,7 @@
     gil.ran = true;
     gil.run.disabled = true;
     gil.out.querySelectorAll(".demo-error").forEach(function (node) { node.remove(); });
-    var running = live ? runLive(figure) : runInBrowser(figure);
+    var running = live && gil.cell.browser !== "only" ? runLive(figure) : runInBrowser(figure);
     running.catch(function (error) { showError(figure, "Run failed: " + error.message); })
       .then(function () { gil.busy = false; gil.run.disabled = false; });
   }
@@ -276,33 +289,35 @@
     run.addEventListener("click", function () { start(figure); });
 
     var recorded = RECORDED.filter(function (r) { return r.cell === cell.id; });
-    if (live) {
+    if (cell.browser === "only") {  // the browser is where it runs, live server or not
+      picker.hidden = true;
+      run.textContent = "▶ Run in your browser";
+    } else if (live) {
       var names = live.runsOn[cell.id] || [];
       names.forEach(function (name) { picker.appendChild(option(name, name)); });
-      // the talk's comparison: Python 2.7's old GIL against this machine's default interpreter
-      var current = live.interpreters.filter(function (i) { return i["default"]; }).map(function (i) { return i.name; })[0];
-      var old = names.filter(function (name) { return /^cpython-2\./.test(name); })[0];
-      if (old && current && names.indexOf(current) >= 0) {
-        figure.gil.groups.pair = [old, current];
-        picker.appendChild(option("pair", old.replace("cpython-", "") + " vs " + current.replace("cpython-", "") + ", side by side"));
-      }
+      // the deck's side-by-side options (compare-NAME=), resolved by the server among its interpreters
+      var compare = live.compareOn[cell.id] || {};
+      Object.keys(compare).forEach(function (name) {
+        figure.gil.groups[name] = compare[name];
+        picker.appendChild(option(name, compare[name].join(" vs ") + ", side by side"));
+      });
       if (names.length > 1) {
         figure.gil.groups.all = names;
         picker.appendChild(option("all", "all, side by side"));
       }
     } else {
       recorded.forEach(function (r, i) { picker.appendChild(option(i, r.interpreter.name + " · " + r.machine.name)); });
-      // the talk's comparison from the recordings: 2.7's old GIL beside the first recorded 3.x, same machine
-      var oldRun = recorded.filter(function (r) { return /^cpython-2\./.test(r.interpreter.name); })[0];
-      var newRun = oldRun && recorded.filter(function (r) {
-        return /^cpython-3\./.test(r.interpreter.name) && r.machine.name === oldRun.machine.name;
-      })[0];
-      if (newRun) {
-        picker.appendChild(option("pair", "recorded: " + oldRun.interpreter.name.replace("cpython-", "") + " vs " +
-                                  newRun.interpreter.name.replace("cpython-", "") + ", side by side"));
-      }
+      // the same options from the recordings, machine by machine (the build picked the interpreters)
+      var pairs = {};
+      (RECORDED_COMPARE[cell.id] || []).forEach(function (c) {
+        var value = c.name + "@" + c.machine;
+        pairs[value] = c.interpreters.map(function (name) {
+          return recorded.filter(function (r) { return r.machine.name === c.machine && r.interpreter.name === name; })[0];
+        });
+        picker.appendChild(option(value, "recorded: " + c.interpreters.join(" vs ") + ", side by side"));
+      });
       picker.addEventListener("change", function () {
-        if (picker.value === "pair") return showComparison(figure, [oldRun, newRun]);
+        if (pairs[picker.value]) return showComparison(figure, pairs[picker.value]);
         var r = recorded[Number(picker.value)];
         show(figure, r, "recorded on " + r.machine.name + ", " + r.recorded_at);
       });
@@ -318,17 +333,20 @@
       if (!picker.options.length) picker.hidden = true;
     }
     if (recorded.length) show(figure, recorded[0], "recorded on " + recorded[0].machine.name + ", " + recorded[0].recorded_at);
-    else if (!live) out.appendChild(h("div", {"class": "demo-note", text: "No recorded run yet (make record)."}));
+    else if (!live && cell.browser !== "only") out.appendChild(h("div", {"class": "demo-note", text: "No recorded run yet (make record)."}));
   }
 
   function detectServer() {
     if (!window.GIL_LIVE) return Promise.resolve(null);  // live.js: true only from the live server
-    return Promise.all([fetch("api/cells"), fetch("api/interpreters")]).then(function (answers) {
-      if (!answers[0].ok || !answers[1].ok) return null;
-      return Promise.all(answers.map(function (a) { return a.json(); })).then(function (json) {
-        var runsOn = {};
-        json[0].cells.forEach(function (cell) { runsOn[cell.id] = cell.runs_on; });
-        return {interpreters: json[1].interpreters, runsOn: runsOn};
+    return fetch("api/cells").then(function (answer) {
+      if (!answer.ok) return null;
+      return answer.json().then(function (json) {
+        var server = {runsOn: {}, compareOn: {}};
+        json.cells.forEach(function (cell) {
+          server.runsOn[cell.id] = cell.runs_on;
+          server.compareOn[cell.id] = cell.compare_on;
+        });
+        return server;
       });
     }).catch(function () { return null; });
   }

@@ -6,12 +6,12 @@ import subprocess
 import sys
 import time
 
-from deck.cells import load_manifest
+from demos import interpreters, manifest
+from demos.request import check_request
 from demos.runner import run_cell
 
-PY27 = "/root/.pyenv/versions/2.7.18/bin/python"
 ROUNDS = 5
-CELLS = {cell["id"]: cell for cell in load_manifest()["cells"]}
+CELLS = manifest.cells_by_id(manifest.load())
 
 
 def spread(values):
@@ -19,7 +19,7 @@ def spread(values):
 
 
 def cell_s(cell_id, python=None, **params):
-    result = run_cell(CELLS[cell_id], python=python, repeat=1, params=params)
+    result = run_cell(check_request(CELLS[cell_id], python=python, repeat=1, params=params))
     run = result["runs"][0]
     assert run["status"] == "ok", run["stderr"]
     return run
@@ -105,14 +105,15 @@ def bursts():
 def overhead():
     """`demos run` of an empty cell (parent, sampler, wrapper) vs a bare `python -c pass`."""
     empty = {**CELLS["getrefcount"], "id": "empty", "source": "pass", "params": {}}
-    run_cell(empty, repeat=1)  # warm-up: the interpreter's facts, the spawner thread
+    request = check_request(empty, repeat=1)
+    run_cell(request)  # warm-up: the interpreter's facts, the spawner thread
     bare, runner = [], []
     for _ in range(ROUNDS * 4):  # interleaved pairs
         started = time.perf_counter()
         subprocess.run([sys.executable, "-c", "pass"], check=True)
         bare.append(time.perf_counter() - started)
         started = time.perf_counter()
-        run_cell(empty, repeat=1)
+        run_cell(request)
         runner.append(time.perf_counter() - started)
     print(f"  runner overhead, empty cell vs bare `python -c pass`: "
           f"{statistics.median(runner) / statistics.median(bare):.2f}x (runner {spread([t * 1000 for t in runner])} ms, "
@@ -135,7 +136,10 @@ def our_cpu_s():
 def main():
     started, busy, ours = time.time(), machine_busy_s(), our_cpu_s()
     countdown_ratio(None, "the venv's Python", ">= 0.9 (not faster)")
-    countdown_ratio(PY27, "Python 2.7 (old GIL)", ">= 1.3 (slower)")
+    try:
+        countdown_ratio(interpreters.resolve("cpython-2.7")["name"], "Python 2.7 (old GIL)", ">= 1.3 (slower)")
+    except LookupError as error:
+        print(f"  countdown on Python 2.7 (old GIL): skipped, {error}")
     speedup("countdown-sequential", "countdown-processes", "processes speed-up over sequential", ">= 1.8x",
             TOTAL_WORK=100_000_000)  # the most the cell allows: starting two processes is not the story
     observer_cost()
