@@ -4,6 +4,7 @@ Phases: read (front matter, slides, cells) → render (Markdown, template) → w
 A full build writes into a temporary folder beside the output and swaps it in,
 so a failed build leaves the last good site; `dirty` rewrites only the pages
 (for --watch, where the vendored files are already there).
+Math is rendered here too (deck.katex), so the page needs no KaTeX script.
 """
 import argparse
 import glob
@@ -18,16 +19,15 @@ import time
 import jinja2
 
 from deck import results as results_module
-from deck.cells import collect_cells, iter_fences
+from deck.cells import collect_cells
 from deck.code import pygments_css
-from deck.errors import DeckError
+from deck.errors import BuildError, DeckError
 from deck.frontmatter import split_front_matter
+from deck.katex import Katex
 from deck.render import Renderer
 from deck.slides import split_slides
+from demos.paths import ASSETS, CACHE, DECK, NODE_MODULES, RESULTS, ROOT, TEMPLATE_DIR
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-NODE = os.path.join(ROOT, "node_modules")
-SLIDES = os.path.join(ROOT, "slides")
 # (source under node_modules, destination under site/): what the page loads, nothing from another host.
 VENDORED = [
     ("reveal.js/dist/reset.css", "vendor/reveal/reset.css"),
@@ -38,15 +38,11 @@ VENDORED = [
     ("reveal.js/dist/plugin/zoom.js", "vendor/reveal/plugin/zoom.js"),
     ("reveal.js/dist/plugin/search.js", "vendor/reveal/plugin/search.js"),
     ("katex/dist/katex.min.css", "vendor/katex/katex.min.css"),
-    ("katex/dist/katex.min.js", "vendor/katex/katex.min.js"),
+    ("katex/dist/katex.min.js", "vendor/katex/katex.min.js"),  # not on the page: SymPy's slide loads it on Run
     ("katex/dist/fonts", "vendor/katex/fonts"),
     ("pyodide", "pyodide"),
 ]
-SCRIPTS = ["timeline.js", "pyodide-runner.js", "demos.js"]  # loaded in this order when present
-
-
-class BuildError(Exception):
-    """Something outside the deck is missing (e.g. node_modules)."""
+SCRIPTS = ["timeline.js", "pyodide-runner.js", "demos.js"]  # run in this order (deferred) when present
 
 
 def link_tree(src, dst):
@@ -74,49 +70,62 @@ class Deck:
             self.text = f.read()
         lines = self.text.split("\n")
         self.meta, start = split_front_matter(lines, path)
-        self.slides = split_slides(lines[start:], start + 1, path)
-        self.cells = collect_cells([fence for _, _, fence in iter_fences(lines, path)], path)
+        self.slides = split_slides(lines[start:], start + 1, path)  # reads the fences, once
+        self.cells = collect_cells([fence for slide in self.slides for fence in slide.fences], path)
 
 
 class Builder:
-    """Keeps what does not change between builds (template, rendered slides) for --watch."""
+    """Keeps what does not change between builds (template, rendered slides, the KaTeX process) for --watch.
+
+    With watch=True each page carries its build's number, which the watch server pushes to open pages
+    after every build (deck.watch); without it, the Node process KaTeX runs in ends with each build.
+    """
 
     def __init__(self, deck, out, results_dir=None, watch=False):
         self.deck, self.out, self.watch = deck, out, watch
-        self.results_dir = results_dir or os.path.join(ROOT, "results")
-        self.renderer, self.results_key = None, None
-        self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(SLIDES), autoescape=True,
+        self.results_dir = results_dir or RESULTS
+        self.renderer, self.results_key, self.generation = None, None, 0
+        self.katex = Katex()
+        self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE_DIR), autoescape=True,
                                       undefined=jinja2.StrictUndefined)
 
     def _renderer(self, recorded):
         key = hashlib.sha256(json.dumps(recorded, sort_keys=True).encode()).hexdigest()
         if key != self.results_key:  # results are on slides: new results, new renders
-            self.renderer, self.results_key = Renderer(self.deck, recorded), key
+            self.renderer, self.results_key = Renderer(self.deck, recorded, self.katex), key
         return self.renderer
 
     def build(self, *, dirty=False):
+        try:
+            return self._build(dirty)
+        finally:
+            if not self.watch:
+                self.katex.close()
+
+    def _build(self, dirty):
         deck = Deck(self.deck)
         recorded = results_module.load(self.results_dir)
         slides_html, images = self._renderer(recorded).sections(deck.slides)
         manifest = {"deck": os.path.relpath(self.deck, ROOT), "cells": deck.cells}
-        scripts = [name for name in SCRIPTS if os.path.exists(os.path.join(SLIDES, "assets", name))]
-        styles = [name for name in ("deck.css", "demos.css") if os.path.exists(os.path.join(SLIDES, "assets", name))]
+        scripts = [name for name in SCRIPTS if os.path.exists(os.path.join(ASSETS, name))]
+        styles = [name for name in ("deck.css", "demos.css") if os.path.exists(os.path.join(ASSETS, name))]
+        self.generation += 1
         page = self.env.get_template("template.html.j2").render(
-            meta=deck.meta, slides=slides_html, scripts=scripts, styles=styles, watch=self.watch)
+            meta=deck.meta, slides=slides_html, scripts=scripts, styles=styles,
+            build=self.generation if self.watch else None)
         pages = {
             "index.html": page,
             "cells.json": json.dumps(manifest, indent=1),
             "cells.js": "window.GIL_CELLS = " + json.dumps(manifest) + ";\n",
             "results.js": "window.GIL_RESULTS = " + json.dumps(results_module.for_browser(recorded)) + ";\n",
             "pygments.css": pygments_css(),
-            "build-id.txt": hashlib.sha256(page.encode()).hexdigest()[:16],
             "live.js": "window.GIL_LIVE = false;  // the live server answers this file with true\n",
         }
         if dirty and os.path.isdir(self.out):
             self._write_pages(self.out, pages, images)
         else:
             self._write_site(pages, images)
-        return {"slides": len(deck.slides), "cells": len(deck.cells)}
+        return {"slides": len(deck.slides), "cells": len(deck.cells), "build": self.generation}
 
     def _write_pages(self, site, pages, images):
         for name, text in pages.items():
@@ -134,11 +143,11 @@ class Builder:
         tmp = tempfile.mkdtemp(prefix=".site-", dir=parent)
         try:
             for src, dst in VENDORED:
-                if not os.path.exists(os.path.join(NODE, src)):
-                    raise BuildError(f"{os.path.join(NODE, src)} is missing: run `npm ci` (or `make install`)")
-                link_tree(os.path.join(NODE, src), os.path.join(tmp, dst))
-            link_tree(os.path.join(SLIDES, "assets"), os.path.join(tmp, "assets"))
-            wheels = sorted(glob.glob(os.path.join(ROOT, ".cache", "wheels", "*.whl")))
+                if not os.path.exists(os.path.join(NODE_MODULES, src)):
+                    raise BuildError(f"{os.path.join(NODE_MODULES, src)} is missing: run `npm ci` (or `make install`)")
+                link_tree(os.path.join(NODE_MODULES, src), os.path.join(tmp, dst))
+            link_tree(ASSETS, os.path.join(tmp, "assets"))
+            wheels = sorted(glob.glob(os.path.join(CACHE, "wheels", "*.whl")))
             for wheel in wheels:  # pure-Python wheels (SymPy) for Pyodide, listed for the page to fetch
                 link_tree(wheel, os.path.join(tmp, "pyodide", "wheels", os.path.basename(wheel)))
             with open(os.path.join(tmp, "pyodide", "wheels.json"), "w") as f:
@@ -163,10 +172,10 @@ def build(deck, out, *, dirty=False):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python build.py", description=__doc__.splitlines()[0])
-    parser.add_argument("--deck", default=os.path.relpath(os.path.join(SLIDES, "gil.md")))
+    parser.add_argument("--deck", default=os.path.relpath(DECK))
     parser.add_argument("--out", default="site")
     parser.add_argument("--watch", action="store_true", help="serve the site, rebuild on change, reload the page")
-    parser.add_argument("--port", type=int, default=8001, help="port for --watch (default: %(default)s)")
+    parser.add_argument("--port", type=int, default=8001, help="port for --watch (default: %(default)s; 0: any free one)")
     args = parser.parse_args(argv)
     builder = Builder(args.deck, args.out, watch=args.watch)
     started = time.perf_counter()
@@ -178,6 +187,7 @@ def main(argv=None):
     print(f"built {args.out}/: {stats['slides']} slides, {stats['cells']} cells "
           f"in {time.perf_counter() - started:.2f} s")
     if args.watch:
-        from deck.watch import watch
+        from deck.watch import watch  # the server and watchfiles: only --watch pays for them
+
         watch(builder, args.port)
     return 0

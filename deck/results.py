@@ -95,15 +95,23 @@ def comparison(files):
 
 
 class ResultsPreprocessor(Preprocessor):
+    def __init__(self, md, files):
+        super().__init__(md)
+        self.files = files
+
     def run(self, lines):
         directives = {"[[benchmarked-on]]": benchmarked_on, "[[results-comparison]]": comparison}
-        return [self.md.htmlStash.store(directives[line.strip()](self.md.deck_results))
+        return [self.md.htmlStash.store(directives[line.strip()](self.files))
                 if line.strip() in directives else line for line in lines]
 
 
 class ResultsExtension(Extension):
+    def __init__(self, **kwargs):
+        self.config = {"files": [[], "the recorded results files (load())"]}
+        super().__init__(**kwargs)
+
     def extendMarkdown(self, md):
-        md.preprocessors.register(ResultsPreprocessor(md), "deck_results", 26)
+        md.preprocessors.register(ResultsPreprocessor(md, self.getConfig("files")), "deck_results", 26)
 
 
 def makeExtension(**kwargs):

@@ -3,7 +3,7 @@ from flask import Blueprint, abort, current_app, request, send_from_directory
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 bp = Blueprint("site", __name__)
-ALWAYS_FRESH = {"index.html", "cells.json", "cells.js", "results.js", "build-id.txt"}
+ALWAYS_FRESH = {"index.html", "cells.json", "cells.js", "results.js"}
 
 
 @bp.get("/")

@@ -7,7 +7,7 @@
   "use strict";
   var CELLS = {};
   ((window.GIL_CELLS || {}).cells || []).forEach(function (cell) { CELLS[cell.id] = cell; });
-  var RECORDED = (window.GIL_RESULTS || {}).results || [];
+  var RECORDED = [];          // recorded results (results.js), loaded after the first slide: see recorded()
   var live = null;            // {interpreters, runsOn} when a server answers
   var known = {};             // "cell|interpreter" → latest result, for the group charts
   var following = {};         // job id → true: each window follows a job once
@@ -48,10 +48,6 @@
   function remember(result) {
     known[knownKey(result.cell, result.interpreter.name, result.params)] = result;
   }
-  RECORDED.forEach(function (result) {
-    var key = knownKey(result.cell, result.interpreter.name, result.params);
-    if (!known[key]) known[key] = result;
-  });
 
   function chart(cellId, interpreter, params) {
     var group = CELLS[cellId] && CELLS[cellId].group;
@@ -335,6 +331,29 @@
     }).catch(function () { return null; });
   }
 
+  /* The recorded results are not on the first slide's path: results.js is loaded once reveal.js has shown
+   * the first slide and the browser has painted it; a PDF export (print-pdf) waits for them instead. */
+  function recorded(deck, print) {
+    var shown = print ? Promise.resolve() : new Promise(function (resolve) {
+      deck.on("ready", function () { requestAnimationFrame(function () { setTimeout(resolve); }); });
+    });
+    return shown.then(function () {
+      return new Promise(function (resolve, reject) {
+        var script = document.createElement("script");  // a script, not fetch: works from file:// too
+        script.src = "results.js";
+        script.onload = function () { resolve((window.GIL_RESULTS || {}).results || []); };
+        script.onerror = function () { reject(new Error("could not load the recorded results (results.js)")); };
+        document.head.appendChild(script);
+      });
+    }).then(function (results) {
+      RECORDED = results;
+      RECORDED.forEach(function (result) {
+        var key = knownKey(result.cell, result.interpreter.name, result.params);
+        if (!known[key]) known[key] = result;
+      });
+    });
+  }
+
   function figureFor(cellId) {
     return document.querySelector('figure.demo-cell[data-cell="' + cellId + '"]');
   }
@@ -343,8 +362,9 @@
     return {
       id: "gil-demos",
       init: function (deck) {
-        return detectServer().then(function (server) {
-          live = server;
+        var print = /print-pdf/i.test(location.search);
+        var ready = Promise.all([detectServer(), recorded(deck, print)]).then(function (found) {
+          live = found[0];
           document.documentElement.setAttribute("data-demos", live ? "live" : "static");
           document.querySelectorAll("figure.demo-cell").forEach(setup);
           // Reveal.initialize({"gil-demos": {runKey: "R"}}): a letter reveal.js does not use itself
@@ -370,6 +390,7 @@
             figure.appendChild(h("div", {"class": "demo-error", text: "The demos plugin failed: " + error.message}));
           });
         });
+        return print ? ready : undefined;  // reveal.js waits for a plugin's promise before the first slide
       }
     };
   };

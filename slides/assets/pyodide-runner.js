@@ -8,7 +8,7 @@
 (function () {
   "use strict";
   var base = new URL("pyodide/", document.baseURI).href;
-  var ready = null, sympyReady = null;
+  var ready = null, sympyReady = null, katexReady = null;
 
   var RUNNER = [
     "import io, json, sys, time, contextlib",
@@ -106,6 +106,21 @@
     });
   }
 
+  /* The deck's math is HTML from the build: KaTeX's script is loaded only for SymPy's answer, on first use. */
+  function loadKatex() {
+    if (!katexReady) {
+      katexReady = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = new URL("vendor/katex/katex.min.js", document.baseURI).href;
+        script.onload = function () { resolve(window.katex); };
+        script.onerror = function () { reject(new Error("could not load " + script.src)); };
+        document.head.appendChild(script);
+      });
+      katexReady.catch(function () { katexReady = null; });
+    }
+    return katexReady;
+  }
+
   /* The SymPy slide gets its own control: the real solveset, rendered by the local KaTeX. */
   function sympySlide() {
     var slide = document.getElementById("sympy");
@@ -126,9 +141,11 @@
     button.addEventListener("click", function () {
       button.disabled = true;
       sympy(function (message) { status.textContent = message; }).then(function (tex) {
-        status.textContent = "SymPy in your browser (Pyodide/WebAssembly) says:";
-        output.setAttribute("data-latex", tex);
-        window.katex.render(tex, output, {displayMode: true, throwOnError: false});
+        return loadKatex().then(function (katex) {
+          status.textContent = "SymPy in your browser (Pyodide/WebAssembly) says:";
+          output.setAttribute("data-latex", tex);
+          katex.render(tex, output, {displayMode: true, throwOnError: false});
+        });
       }).catch(function (error) {
         status.textContent = "";
         output.className = "demo-error";
