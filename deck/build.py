@@ -7,10 +7,12 @@ so a failed build leaves the last good site; `dirty` rewrites only the pages
 Math is rendered here too (deck.katex), so the page needs no KaTeX script.
 """
 import argparse
+import base64
 import glob
 import hashlib
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -43,6 +45,7 @@ VENDORED = [
     ("pyodide", "pyodide"),
 ]
 SCRIPTS = ["timeline.js", "pyodide-runner.js", "demos.js"]  # run in this order (deferred) when present
+INLINE_FONT = re.compile(r"url\(data:font/(\w+);base64,([A-Za-z0-9+/=]+)\)")
 
 
 def link_tree(src, dst):
@@ -59,6 +62,27 @@ def link_tree(src, dst):
         os.link(src, dst)
     except OSError:
         shutil.copy2(src, dst)
+
+
+def unbundle_fonts(css_path):
+    """reveal.js 6's themes carry their fonts as data: URLs, 575 KB of CSS that the first slide waits for:
+    the fonts become files beside it (named by content), fetched in parallel and only when used."""
+    with open(css_path, encoding="utf-8") as f:
+        css = f.read()
+    folder = os.path.join(os.path.dirname(css_path), "fonts")
+
+    def to_file(match):
+        data = base64.b64decode(match.group(2))
+        name = f"{hashlib.sha256(data).hexdigest()[:16]}.{match.group(1)}"
+        os.makedirs(folder, exist_ok=True)
+        with open(os.path.join(folder, name), "wb") as f:
+            f.write(data)
+        return f"url(fonts/{name})"
+
+    css = INLINE_FONT.sub(to_file, css)
+    os.unlink(css_path)  # a hard link into node_modules: replaced, never written through
+    with open(css_path, "w", encoding="utf-8") as f:
+        f.write(css)
 
 
 class Deck:
@@ -124,7 +148,7 @@ class Builder:
         if dirty and os.path.isdir(self.out):
             self._write_pages(self.out, pages, images)
         else:
-            self._write_site(pages, images)
+            self._write_site(pages, images, deck.meta["theme"])
         return {"slides": len(deck.slides), "cells": len(deck.cells), "build": self.generation}
 
     def _write_pages(self, site, pages, images):
@@ -137,7 +161,7 @@ class Builder:
             if not os.path.exists(os.path.join(site, rel)):
                 link_tree(src, os.path.join(site, rel))
 
-    def _write_site(self, pages, images):
+    def _write_site(self, pages, images, theme):
         parent = os.path.dirname(os.path.abspath(self.out))
         os.makedirs(parent, exist_ok=True)
         tmp = tempfile.mkdtemp(prefix=".site-", dir=parent)
@@ -146,6 +170,7 @@ class Builder:
                 if not os.path.exists(os.path.join(NODE_MODULES, src)):
                     raise BuildError(f"{os.path.join(NODE_MODULES, src)} is missing: run `npm ci` (or `make install`)")
                 link_tree(os.path.join(NODE_MODULES, src), os.path.join(tmp, dst))
+            unbundle_fonts(os.path.join(tmp, "vendor", "reveal", "theme", f"{theme}.css"))
             link_tree(ASSETS, os.path.join(tmp, "assets"))
             wheels = sorted(glob.glob(os.path.join(CACHE, "wheels", "*.whl")))
             for wheel in wheels:  # pure-Python wheels (SymPy) for Pyodide, listed for the page to fetch
