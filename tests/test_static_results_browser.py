@@ -68,7 +68,7 @@ def test_the_first_slide_shows_before_the_recorded_results_are_loaded(site, brow
     held = []
     context.route("**/results.js", lambda route: held.append(route))  # neither answered nor failed until we say so
     with static_server(site) as url:
-        page.goto(url)
+        page.goto(url, wait_until="commit")  # the load event waits for results.js too
         page.wait_for_function("window.Reveal && Reveal.isReady()")
         first = page.locator(".reveal .slides > section.present")
         assert first.locator("h1").first.is_visible() and first.bounding_box()["height"] > 100

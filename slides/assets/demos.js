@@ -334,7 +334,7 @@
   /* The recorded results are not on the first slide's path: results.js is loaded once reveal.js has shown
    * the first slide and the browser has painted it; a PDF export (print-pdf) waits for them instead. */
   function recorded(deck, print) {
-    var shown = print ? Promise.resolve() : new Promise(function (resolve) {
+    var shown = print || deck.isReady() ? Promise.resolve() : new Promise(function (resolve) {
       deck.on("ready", function () { requestAnimationFrame(function () { setTimeout(resolve); }); });
     });
     return shown.then(function () {
