@@ -108,16 +108,23 @@ class Builder:
     def __init__(self, deck, out, results_dir=None, watch=False):
         self.deck, self.out, self.watch = deck, out, watch
         self.results_dir = results_dir or RESULTS
-        self.renderer, self.results_key, self.generation = None, None, 0
+        self.renderer, self.results_js, self.results_key, self.generation = None, None, None, 0
+        self.written = {}  # page name → the text last written, so that a rebuild writes only what changed
         self.katex = Katex()
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE_DIR), autoescape=True,
                                       undefined=jinja2.StrictUndefined)
 
-    def _renderer(self, recorded):
-        key = hashlib.sha256(json.dumps(recorded, sort_keys=True).encode()).hexdigest()
-        if key != self.results_key:  # results are on slides: new results, new renders
-            self.renderer, self.results_key = Renderer(self.deck, recorded, self.katex), key
-        return self.renderer
+    def _results(self):
+        """The renderer and site/results.js, made again only when a results file changed (results are on
+        slides: new results, new renders)."""
+        key = [(path, os.stat(path).st_mtime_ns, os.stat(path).st_size)
+               for path in sorted(glob.glob(os.path.join(self.results_dir, "*.json")))]
+        if key != self.results_key:
+            recorded = results_module.load(self.results_dir)
+            self.renderer = Renderer(self.deck, recorded, self.katex)
+            self.results_js = "window.GIL_RESULTS = " + json.dumps(results_module.for_browser(recorded)) + ";\n"
+            self.results_key = key
+        return self.renderer, self.results_js
 
     def build(self, *, dirty=False):
         try:
@@ -128,8 +135,8 @@ class Builder:
 
     def _build(self, dirty):
         deck = Deck(self.deck)
-        recorded = results_module.load(self.results_dir)
-        slides_html, images = self._renderer(recorded).sections(deck.slides)
+        renderer, results_js = self._results()
+        slides_html, images = renderer.sections(deck.slides)
         manifest = {"deck": os.path.relpath(self.deck, ROOT), "cells": deck.cells}
         scripts = [name for name in SCRIPTS if os.path.exists(os.path.join(ASSETS, name))]
         styles = [name for name in ("deck.css", "demos.css") if os.path.exists(os.path.join(ASSETS, name))]
@@ -141,14 +148,16 @@ class Builder:
             "index.html": page,
             "cells.json": json.dumps(manifest, indent=1),
             "cells.js": "window.GIL_CELLS = " + json.dumps(manifest) + ";\n",
-            "results.js": "window.GIL_RESULTS = " + json.dumps(results_module.for_browser(recorded)) + ";\n",
+            "results.js": results_js,
             "pygments.css": pygments_css(),
             "live.js": "window.GIL_LIVE = false;  // the live server answers this file with true\n",
         }
         if dirty and os.path.isdir(self.out):
-            self._write_pages(self.out, pages, images)
+            self._write_pages(self.out, {name: text for name, text in pages.items() if self.written.get(name) != text},
+                              images)
         else:
             self._write_site(pages, images, deck.meta["theme"])
+        self.written = pages
         return {"slides": len(deck.slides), "cells": len(deck.cells), "build": self.generation}
 
     def _write_pages(self, site, pages, images):

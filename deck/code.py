@@ -98,5 +98,6 @@ def makeExtension(**kwargs):
     return CodeExtension(**kwargs)
 
 
+@functools.lru_cache(maxsize=None)
 def pygments_css():
     return HtmlFormatter(style="friendly").get_style_defs(f".{CSS_CLASS}")
