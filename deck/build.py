@@ -44,7 +44,7 @@ VENDORED = [
     ("katex/dist/fonts", "vendor/katex/fonts"),
     ("pyodide", "pyodide"),
 ]
-SCRIPTS = ["timeline.js", "pyodide-runner.js", "demos.js"]  # run in this order (deferred) when present
+SCRIPTS = ["timeline.js", "pyodide-runner.js", "demos.js"]  # loaded after the first slide, in this order, when present
 INLINE_FONT = re.compile(r"url\(data:font/(\w+);base64,([A-Za-z0-9+/=]+)\)")
 
 

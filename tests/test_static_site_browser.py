@@ -64,7 +64,7 @@ def test_static_site_offline_recorded_results_and_python_in_the_browser(site, pa
         page.goto(url)
         page.wait_for_function("document.documentElement.dataset.demos === 'static'")
         fetched = page.evaluate("performance.getEntriesByType('resource').map(e => e.name)")
-        assert not any("pyodide.asm" in name or name.endswith(".whl") for name in fetched)  # loaded only when needed
+        assert not any("pyodide.asm" in name or name.endswith((".whl", "katex.min.js")) for name in fetched)  # loaded only when needed
 
         go_to(page, "#cell-countdown-threads")
         timeline = page.locator("#cell-countdown-threads svg.timeline")
@@ -92,7 +92,7 @@ def test_static_site_offline_recorded_results_and_python_in_the_browser(site, pa
                                timeout=120_000)
         latex = page.locator("#sympy [data-latex]").get_attribute("data-latex")
         assert "2 n \\pi" in latex and "\\frac{\\pi}{2}" in latex and "mathbb{Z}" in latex
-        assert page.locator("#sympy .sympy-output .katex").count() == 1
+        assert page.locator("#sympy .sympy-output .katex").count() == 1  # by KaTeX's script, loaded for this
         page.screenshot(path=os.path.join(ARTIFACTS, "static-sympy.png"))
     assert page.outside == [] and page.errors == []
 

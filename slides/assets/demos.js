@@ -390,7 +390,7 @@
             figure.appendChild(h("div", {"class": "demo-error", text: "The demos plugin failed: " + error.message}));
           });
         });
-        return print ? ready : undefined;  // reveal.js waits for a plugin's promise before the first slide
+        return print ? ready : undefined;  // reveal.js lays out a PDF's pages once this promise resolves
       }
     };
   };
