@@ -23,6 +23,12 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
+    def handle(self):
+        try:
+            super().handle()
+        except ConnectionError:
+            pass  # the page was closed while it still loaded something: nothing to report
+
 
 @contextlib.contextmanager
 def static_server(folder, port=0, handler=QuietHandler):

@@ -56,18 +56,15 @@ class WatchHandler(QuietHandler):
         self.send_header("Content-Type", "text/event-stream")
         self.end_headers()
         seen = None
-        try:
-            while True:
-                version, (event, data) = self.builds.wait(seen, KEEP_ALIVE_S)
-                if version == seen:
-                    self.wfile.write(b": still watching\n\n")
-                else:
-                    lines = "".join(f"data: {line}\n" for line in data.split("\n"))
-                    self.wfile.write(f"event: {event}\n{lines}\n".encode())
-                    seen = version
-                self.wfile.flush()
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the page went away
+        while True:  # until the page goes away (QuietHandler ends quietly then)
+            version, (event, data) = self.builds.wait(seen, KEEP_ALIVE_S)
+            if version == seen:
+                self.wfile.write(b": still watching\n\n")
+            else:
+                lines = "".join(f"data: {line}\n" for line in data.split("\n"))
+                self.wfile.write(f"event: {event}\n{lines}\n".encode())
+                seen = version
+            self.wfile.flush()
 
 
 def rebuild(builder, builds, changes):
