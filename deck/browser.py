@@ -23,11 +23,17 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
+    def handle(self):
+        try:
+            super().handle()
+        except ConnectionError:
+            pass  # the page was closed while it still loaded something: nothing to report
+
 
 @contextlib.contextmanager
-def static_server(folder, port=0):
+def static_server(folder, port=0, handler=QuietHandler):
     """A plain static web server for a folder on loopback (a free port by default): its URL, while the block runs."""
-    handler = functools.partial(QuietHandler, directory=str(folder))
+    handler = functools.partial(handler, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:

@@ -4,12 +4,15 @@ Phases: read (front matter, slides, cells) → render (Markdown, template) → w
 A full build writes into a temporary folder beside the output and swaps it in,
 so a failed build leaves the last good site; `dirty` rewrites only the pages
 (for --watch, where the vendored files are already there).
+Math is rendered here too (deck.katex), so the page needs no KaTeX script.
 """
 import argparse
+import base64
 import glob
 import hashlib
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -18,17 +21,17 @@ import time
 import jinja2
 
 from deck import results as shown_results
-from deck.cells import collect_cells, iter_fences
+from deck.cells import collect_cells
 from deck.code import pygments_css
-from deck.errors import DeckError
+from deck.errors import BuildError, DeckError
 from deck.frontmatter import split_front_matter
+from deck.katex import Katex
 from deck.render import Renderer
 from deck.slides import split_slides
 from demos import manifest as manifest_module
-from demos import paths, results
+from demos import results
+from demos.paths import ASSETS, CACHE, DECK, NODE_MODULES, RESULTS, SITE, TEMPLATE_DIR, WRAPPER
 
-NODE = paths.NODE_MODULES
-SLIDES = paths.SLIDES
 # (source under node_modules, destination under site/): what the page loads, nothing from another host.
 VENDORED = [
     ("reveal.js/dist/reset.css", "vendor/reveal/reset.css"),
@@ -39,17 +42,14 @@ VENDORED = [
     ("reveal.js/dist/plugin/zoom.js", "vendor/reveal/plugin/zoom.js"),
     ("reveal.js/dist/plugin/search.js", "vendor/reveal/plugin/search.js"),
     ("katex/dist/katex.min.css", "vendor/katex/katex.min.css"),
-    ("katex/dist/katex.min.js", "vendor/katex/katex.min.js"),
+    ("katex/dist/katex.min.js", "vendor/katex/katex.min.js"),  # not on the page: SymPy's slide loads it on Run
     ("katex/dist/fonts", "vendor/katex/fonts"),
     ("pyodide", "pyodide"),
 ]
-SCRIPTS = ["timeline.js", "pyodide-runner.js", "demos.js"]  # loaded in this order when present
+SCRIPTS = ["timeline.js", "pyodide-runner.js", "demos.js"]  # loaded after the first slide, in this order, when present
+INLINE_FONT = re.compile(r"url\(data:font/(\w+);base64,([A-Za-z0-9+/=]+)\)")
 # Python the browser runs in Pyodide (site/py/): the host's own wrapper and summary, so results match
-BROWSER_PYTHON = [paths.WRAPPER, os.path.join(os.path.dirname(paths.WRAPPER), "summary.py")]
-
-
-class BuildError(Exception):
-    """Something outside the deck is missing (e.g. node_modules)."""
+BROWSER_PYTHON = [WRAPPER, os.path.join(os.path.dirname(WRAPPER), "summary.py")]
 
 
 def link_tree(src, dst):
@@ -68,6 +68,27 @@ def link_tree(src, dst):
         shutil.copy2(src, dst)
 
 
+def unbundle_fonts(css_path):
+    """reveal.js 6's themes carry their fonts as data: URLs, 575 KB of CSS that the first slide waits for:
+    the fonts become files beside it (named by content), fetched in parallel and only when used."""
+    with open(css_path, encoding="utf-8") as f:
+        css = f.read()
+    folder = os.path.join(os.path.dirname(css_path), "fonts")
+
+    def to_file(match):
+        data = base64.b64decode(match.group(2))
+        name = f"{hashlib.sha256(data).hexdigest()[:16]}.{match.group(1)}"
+        os.makedirs(folder, exist_ok=True)
+        with open(os.path.join(folder, name), "wb") as f:
+            f.write(data)
+        return f"url(fonts/{name})"
+
+    css = INLINE_FONT.sub(to_file, css)
+    os.unlink(css_path)  # a hard link into node_modules: replaced, never written through
+    with open(css_path, "w", encoding="utf-8") as f:
+        f.write(css)
+
+
 class Deck:
     """What the read phase found: meta, slides, cells."""
 
@@ -77,39 +98,60 @@ class Deck:
             self.text = f.read()
         lines = self.text.split("\n")
         self.meta, start = split_front_matter(lines, path)
-        self.slides = split_slides(lines[start:], start + 1, path)
-        self.cells = collect_cells([fence for _, _, fence in iter_fences(lines, path)], path)
+        self.slides = split_slides(lines[start:], start + 1, path)  # reads the fences, once
+        self.cells = collect_cells([fence for slide in self.slides for fence in slide.fences], path)
 
 
 class Builder:
-    """Keeps what does not change between builds (template, rendered slides) for --watch."""
+    """Keeps what does not change between builds (template, rendered slides, the KaTeX process) for --watch.
+
+    With watch=True each page carries its build's number, which the watch server pushes to open pages
+    after every build (deck.watch); without it, the Node process KaTeX runs in ends with each build.
+    """
 
     def __init__(self, deck, out, results_dir=None, watch=False):
         self.deck, self.out, self.watch = deck, out, watch
-        self.results_dir = results_dir or paths.RESULTS
-        self.renderer, self.results_key = None, None
-        self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(SLIDES), autoescape=True,
+        self.results_dir = results_dir or RESULTS
+        self.renderer, self.results_js, self.results_key, self.generation = None, None, None, 0
+        self.written = {}  # page name → the text last written, so that a rebuild writes only what changed
+        self.katex = Katex()
+        self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE_DIR), autoescape=True,
                                       undefined=jinja2.StrictUndefined)
 
-    def _renderer(self, recorded):
-        key = hashlib.sha256(json.dumps(recorded, sort_keys=True).encode()).hexdigest()
-        if key != self.results_key:  # results are on slides: new results, new renders
-            self.renderer, self.results_key = Renderer(self.deck, recorded), key
-        return self.renderer
+    def _results(self, cells):
+        """The renderer and site/results.js, made again only when a results file or what the cells say of
+        results (baselines, side-by-side options) changed: results are on slides."""
+        files = [(path, os.stat(path).st_mtime_ns, os.stat(path).st_size)
+                 for path in sorted(glob.glob(os.path.join(self.results_dir, "*.json")))]
+        key = (files, [(cell["id"], cell["baseline"], cell["compare"]) for cell in cells])
+        if key != self.results_key:
+            recorded = results.load(self.results_dir)
+            self.renderer = Renderer(self.deck, shown_results.shown(recorded, cells), self.katex)
+            self.results_js = "window.GIL_RESULTS = " + json.dumps(results.for_browser(recorded, cells)) + ";\n"
+            self.results_key = key
+        return self.renderer, self.results_js
 
     def build(self, *, dirty=False):
+        try:
+            return self._build(dirty)
+        finally:
+            if not self.watch:
+                self.katex.close()
+
+    def _build(self, dirty):
         deck = Deck(self.deck)
-        recorded = results.load(self.results_dir)
-        slides_html, images = self._renderer(shown_results.shown(recorded, deck.cells)).sections(deck.slides)
-        scripts = [name for name in SCRIPTS if os.path.exists(os.path.join(SLIDES, "assets", name))]
-        styles = [name for name in ("deck.css", "demos.css") if os.path.exists(os.path.join(SLIDES, "assets", name))]
+        renderer, results_js = self._results(deck.cells)
+        slides_html, images = renderer.sections(deck.slides)
+        scripts = [name for name in SCRIPTS if os.path.exists(os.path.join(ASSETS, name))]
+        styles = [name for name in ("deck.css", "demos.css") if os.path.exists(os.path.join(ASSETS, name))]
+        self.generation += 1
         page = self.env.get_template("template.html.j2").render(
-            meta=deck.meta, slides=slides_html, scripts=scripts, styles=styles, watch=self.watch)
+            meta=deck.meta, slides=slides_html, scripts=scripts, styles=styles,
+            build=self.generation if self.watch else None)
         pages = {
             "index.html": page,
-            "results.js": "window.GIL_RESULTS = " + json.dumps(results.for_browser(recorded, deck.cells)) + ";\n",
+            "results.js": results_js,
             "pygments.css": pygments_css(),
-            "build-id.txt": hashlib.sha256(page.encode()).hexdigest()[:16],
             "live.js": "window.GIL_LIVE = false;  // the live server answers this file with true\n",
         }
         # every page written here changes with a build: the server sends them uncached ("fresh")
@@ -117,10 +159,12 @@ class Builder:
         pages["cells.json"] = json.dumps(manifest, indent=1)
         pages["cells.js"] = "window.GIL_CELLS = " + json.dumps(manifest) + ";\n"
         if dirty and os.path.isdir(self.out):
-            self._write_pages(self.out, pages, images)
+            self._write_pages(self.out, {name: text for name, text in pages.items() if self.written.get(name) != text},
+                              images)
         else:
-            self._write_site(pages, images)
-        return {"slides": len(deck.slides), "cells": len(deck.cells)}
+            self._write_site(pages, images, deck.meta["theme"])
+        self.written = pages
+        return {"slides": len(deck.slides), "cells": len(deck.cells), "build": self.generation}
 
     def _write_pages(self, site, pages, images):
         for name, text in pages.items():
@@ -132,19 +176,20 @@ class Builder:
             if not os.path.exists(os.path.join(site, rel)):
                 link_tree(src, os.path.join(site, rel))
 
-    def _write_site(self, pages, images):
+    def _write_site(self, pages, images, theme):
         parent = os.path.dirname(os.path.abspath(self.out))
         os.makedirs(parent, exist_ok=True)
         tmp = tempfile.mkdtemp(prefix=".site-", dir=parent)
         try:
             for src, dst in VENDORED:
-                if not os.path.exists(os.path.join(NODE, src)):
-                    raise BuildError(f"{os.path.join(NODE, src)} is missing: run `npm ci` (or `make install`)")
-                link_tree(os.path.join(NODE, src), os.path.join(tmp, dst))
-            link_tree(os.path.join(SLIDES, "assets"), os.path.join(tmp, "assets"))
+                if not os.path.exists(os.path.join(NODE_MODULES, src)):
+                    raise BuildError(f"{os.path.join(NODE_MODULES, src)} is missing: run `npm ci` (or `make install`)")
+                link_tree(os.path.join(NODE_MODULES, src), os.path.join(tmp, dst))
+            unbundle_fonts(os.path.join(tmp, "vendor", "reveal", "theme", f"{theme}.css"))
+            link_tree(ASSETS, os.path.join(tmp, "assets"))
             for source in BROWSER_PYTHON:
                 link_tree(source, os.path.join(tmp, "py", os.path.basename(source)))
-            wheels = sorted(glob.glob(os.path.join(paths.CACHE, "wheels", "*.whl")))
+            wheels = sorted(glob.glob(os.path.join(CACHE, "wheels", "*.whl")))
             for wheel in wheels:  # pure-Python wheels (SymPy) for Pyodide, listed for the page to fetch
                 link_tree(wheel, os.path.join(tmp, "pyodide", "wheels", os.path.basename(wheel)))
             with open(os.path.join(tmp, "pyodide", "wheels.json"), "w") as f:
@@ -169,10 +214,10 @@ def build(deck, out, *, dirty=False):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python build.py", description=__doc__.splitlines()[0])
-    parser.add_argument("--deck", default=os.path.relpath(paths.DECK))
-    parser.add_argument("--out", default=os.path.relpath(paths.SITE))
+    parser.add_argument("--deck", default=os.path.relpath(DECK))
+    parser.add_argument("--out", default=os.path.relpath(SITE))
     parser.add_argument("--watch", action="store_true", help="serve the site, rebuild on change, reload the page")
-    parser.add_argument("--port", type=int, default=8001, help="port for --watch (default: %(default)s)")
+    parser.add_argument("--port", type=int, default=8001, help="port for --watch (default: %(default)s; 0: any free one)")
     args = parser.parse_args(argv)
     builder = Builder(args.deck, args.out, watch=args.watch)
     started = time.perf_counter()
@@ -184,6 +229,7 @@ def main(argv=None):
     print(f"built {args.out}/: {stats['slides']} slides, {stats['cells']} cells "
           f"in {time.perf_counter() - started:.2f} s")
     if args.watch:
-        from deck.watch import watch
+        from deck.watch import watch  # the server and watchfiles: only --watch pays for them
+
         watch(builder, args.port)
     return 0

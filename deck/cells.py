@@ -1,16 +1,14 @@
-"""Demo cells: fenced blocks with `{#id .demo ...}` attributes, read straight from the deck.
+"""Demo cells: fenced blocks with `{#id .demo ...}` attributes (parsed by deck.fences), read straight from the deck.
 
-This is the one parser of fences and their attributes: the build renders with it and
-`demos.manifest.load` gives the runner and the server the same cells without rendering.
+The build collects them from the fences it has already read; `demos.manifest.load` gives the runner
+and the server the same cells without rendering.
 """
 import hashlib
 import re
-import shlex
 
 from deck.errors import DeckError
 from demos import selectors
 
-FENCE = re.compile(r"^(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`]*?)[ \t]*$")
 CELL_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 LANGUAGES = ("python", "cpp")
 DEFAULTS = {"timeout": 30.0, "repeat": 1, "memory_mb": 1024}
@@ -18,73 +16,6 @@ CELL_KEYS = {"timeout", "repeat", "memory", "interpreters", "native", "browser",
              "record", "baseline", "packages", "output"}
 NEEDS = ("threads", "processes", "native", "cpp")  # why a cell cannot run in the browser
 CHOICES = {"browser": ("false", "true", "only"), "record": ("default", "all"), "output": ("text", "latex")}
-CODE_KEYS = {"hl", "linenos"}
-
-
-class Fence:
-    """One fenced block: where it is, its language, classes, id, attributes and text."""
-
-    def __init__(self, line, language, id, classes, attrs, text):
-        self.line, self.language, self.id = line, language, id
-        self.classes, self.attrs, self.text = classes, attrs, text
-
-    @property
-    def is_cell(self):
-        return "demo" in self.classes
-
-
-def parse_info(info, path, line):
-    """`python {#id .demo key=value}` or `{.python hl="1-2"}` → (language, id, classes, attrs)."""
-    language, _, rest = info.partition("{")
-    language = language.strip() or None
-    if rest and not rest.rstrip().endswith("}"):
-        raise DeckError(path, line, "unclosed '{' in the fence's attributes")
-    try:
-        tokens = shlex.split(rest.rstrip()[:-1]) if rest else []
-    except ValueError as error:
-        raise DeckError(path, line, f"bad fence attributes: {error}") from None
-    id, classes, attrs = None, [], {}
-    for token in tokens:
-        if token.startswith("#"):
-            id = token[1:]
-        elif token.startswith("."):
-            classes.append(token[1:])
-        elif "=" in token:
-            key, value = token.split("=", 1)
-            if key in attrs:
-                raise DeckError(path, line, f"attribute {key!r} given twice")
-            attrs[key] = value
-        else:
-            raise DeckError(path, line, f"bad fence attribute {token!r}: use #id, .class or key=value")
-    if language is None and classes and classes[0] not in ("demo", "hidden"):
-        language = classes.pop(0)
-    return language, id, classes, attrs
-
-
-def iter_fences(lines, path, first_line=1):
-    """Yield (start_index, end_index, Fence) for each fenced block; an unclosed fence is an error."""
-    i = 0
-    while i < len(lines):
-        match = FENCE.match(lines[i])
-        if not match:
-            i += 1
-            continue
-        fence = match.group("fence")
-        line = first_line + i
-        language, id, classes, attrs = parse_info(match.group("info"), path, line)
-        closing = re.compile(rf"^{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$")
-        end = next((j for j in range(i + 1, len(lines)) if closing.match(lines[j])), None)
-        if end is None:
-            raise DeckError(path, line, f"unclosed code fence {fence}")
-        yield i, end, Fence(line, language, id, classes, attrs, "\n".join(lines[i + 1:end]))
-        i = end + 1
-
-
-def check_code_attrs(fence, path):
-    """Attributes of a plain (non-cell) code block."""
-    for key in fence.attrs:
-        if key not in CODE_KEYS:
-            raise DeckError(path, fence.line, f"unknown attribute {key!r} on a code block")
 
 
 def parse_param(name, spec, path, line):

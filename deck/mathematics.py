@@ -1,54 +1,68 @@
-"""Math: `$$...$$` display blocks and `$...$` inline, rendered in the browser by the local KaTeX.
+"""Math: `$$...$$` display blocks and `$...$` inline, rendered to HTML at build by KaTeX (deck.katex).
 
-The TeX is kept as escaped text in `.math` elements, never inside code (fences
-are stashed before this runs, and the inline pattern ranks below backticks).
+A TeX mistake is a deck mistake at the formula's line. Math is never looked for inside code
+(fences are stashed before this runs, and the inline pattern ranks below backticks).
 """
-import html
-import re
-import xml.etree.ElementTree as etree
-
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
 
-from deck.errors import DeckError
+from deck.katex import Katex, TexError
+from deck.source import Source, stash_lines
 
 INLINE = r"(?<![\\$])\$(?![\s$])([^$\n]+?)(?<![\s\\])\$(?!\d)"
 
 
 class DisplayMathPreprocessor(Preprocessor):
+    def __init__(self, md, source, katex):
+        super().__init__(md)
+        self.source, self.katex = source, katex
+
     def run(self, lines):
-        out, i = [], 0
+        lines, i = list(lines), 0
         while i < len(lines):
-            line = lines[i]
-            if not line.strip().startswith("$$"):
-                out.append(line)
+            if not lines[i].strip().startswith("$$"):
                 i += 1
                 continue
-            start, text = i, line.strip()[2:]
+            start, text = i, lines[i].strip()[2:]
             while not text.rstrip().endswith("$$") or (i == start and not text.strip()):
                 i += 1
                 if i >= len(lines):
-                    raise DeckError(self.md.deck_path, self.md.deck_line + start, "unclosed $$ display math")
+                    raise self.source.error(start, "unclosed $$ display math")
                 text += "\n" + lines[i]
-            tex = text.rstrip()[:-2].strip()
-            out.extend(["", self.md.htmlStash.store(f'<div class="math display">{html.escape(tex)}</div>'), ""])
+            try:
+                html = self.katex.render(text.rstrip()[:-2].strip(), display=True)
+            except TexError as error:
+                raise self.source.error(start, str(error)) from None
+            stash_lines(self.md, lines, start, i, f'<div class="math display">{html}</div>')
             i += 1
-        return out
+        return lines
 
 
 class InlineMathProcessor(InlineProcessor):
+    def __init__(self, pattern, md, source, katex):
+        super().__init__(pattern, md)
+        self.source, self.katex = source, katex
+
     def handleMatch(self, m, data):
-        el = etree.Element("span", {"class": "math inline"})
-        el.text = self.md.htmlStash.store(html.escape(m.group(1)))
-        return el, m.start(0), m.end(0)
+        try:
+            html = self.katex.render(m.group(1), display=False)
+        except TexError as error:
+            raise self.source.error_at(m.group(0), str(error)) from None
+        return self.md.htmlStash.store(f'<span class="math inline">{html}</span>'), m.start(0), m.end(0)
 
 
 class MathExtension(Extension):
+    def __init__(self, **kwargs):
+        self.config = {"source": [Source(), "the deck lines being converted (deck.source)"],
+                       "katex": [Katex(), "renders TeX to HTML (deck.katex)"]}
+        super().__init__(**kwargs)
+
     def extendMarkdown(self, md):
+        source, katex = self.getConfig("source"), self.getConfig("katex")
         md.ESCAPED_CHARS.append("$")  # `\$` is a literal dollar
-        md.preprocessors.register(DisplayMathPreprocessor(md), "deck_display_math", 28)
-        md.inlinePatterns.register(InlineMathProcessor(INLINE, md), "deck_inline_math", 185)
+        md.preprocessors.register(DisplayMathPreprocessor(md, source, katex), "deck_display_math", 28)
+        md.inlinePatterns.register(InlineMathProcessor(INLINE, md, source, katex), "deck_inline_math", 185)
 
 
 def makeExtension(**kwargs):

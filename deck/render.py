@@ -2,37 +2,51 @@
 import html
 
 import markdown
+from markdown.extensions.attr_list import AttrListExtension
+from markdown.extensions.md_in_html import MarkdownInHtmlExtension
+from markdown.extensions.sane_lists import SaneListExtension
+from markdown.extensions.tables import TableExtension
 
 from deck import code, fragments, images, mathematics, results
-
-EXTENSIONS = ["tables", "attr_list", "md_in_html", "sane_lists"]
+from deck.source import Source
 
 
 class Renderer:
-    """One Markdown instance for a deck, reset per slide; unchanged slides come from a cache (for --watch)."""
+    """One Markdown instance for a deck, reset per slide; unchanged slides come from a cache (for --watch).
 
-    def __init__(self, path, recorded):
-        self.md = markdown.Markdown(extensions=EXTENSIONS + [
-            code.makeExtension(), mathematics.makeExtension(), fragments.makeExtension(),
-            images.makeExtension(), results.makeExtension()])
-        self.md.deck_path, self.md.deck_results = path, recorded
+    Every extension gets what it needs as config: `source` (the lines being converted, where they are in
+    the deck, their fences), the recorded results, the KaTeX renderer (deck.katex.Katex: its owner closes
+    it). A new feature is one more line here.
+    """
+
+    def __init__(self, path, recorded, katex):
+        self.source = Source(path)
+        self.images = images.ImagesExtension(source=self.source)
+        self.md = markdown.Markdown(extensions=[
+            TableExtension(), AttrListExtension(), MarkdownInHtmlExtension(), SaneListExtension(),
+            code.CodeExtension(source=self.source),
+            mathematics.MathExtension(source=self.source, katex=katex),
+            fragments.FragmentsExtension(),
+            self.images,
+            results.ResultsExtension(shown=recorded, source=self.source),
+        ])
         self.cache = {}
 
-    def markdown(self, lines, first_line):
-        """HTML of some Markdown lines, and the local images it uses."""
+    def markdown(self, lines, first_line, fences):
+        """HTML of some deck lines (holding these fences), and the local images it uses."""
         key = "\n".join(lines)
         if key not in self.cache:
-            md = self.md
-            md.reset()
-            md.deck_line, md.deck_source, md.deck_images = first_line, lines, set()
-            self.cache[key] = (md.convert(key), frozenset(md.deck_images))
+            self.md.reset()
+            self.source.at(lines, first_line, fences)
+            self.cache[key] = (self.md.convert(key), frozenset(self.images.used))
         return self.cache[key]
 
     def slide(self, slide):
-        body, used = self.markdown(slide.body, slide.line)
+        notes_line = slide.line + len(slide.body)
+        body, used = self.markdown(slide.body, slide.line, [f for f in slide.fences if f.line < notes_line])
         notes_html = ""
         if slide.notes:
-            notes, more = self.markdown(slide.notes, slide.line + len(slide.body))
+            notes, more = self.markdown(slide.notes, notes_line, [f for f in slide.fences if f.line >= notes_line])
             used |= more
             notes_html = f'\n<aside class="notes">{notes}</aside>'
         attrs = "".join(f' {key}="{html.escape(value)}"' for key, value in slide.attrs.items())

@@ -9,7 +9,8 @@ import html
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 
-from deck.errors import DeckError
+from deck.source import Source
+
 
 NO_RESULTS = ('<p class="no-results">No recorded results yet: run <code>make record</code> '
               '(<code>python -m demos record</code>) on this machine.</p>')
@@ -71,18 +72,27 @@ DIRECTIVES = {"[[benchmarked-on]]": benchmarked_on, "[[results-comparison]]": co
 
 
 class ResultsPreprocessor(Preprocessor):
+    def __init__(self, md, shown, source):
+        super().__init__(md)
+        self.shown, self.source = shown, source
+
     def run(self, lines):
-        source = [line.strip() for line in self.md.deck_source]
-        if "[[results-comparison]]" in source and not self.md.deck_results["baselines"]:
-            raise DeckError(self.md.deck_path, self.md.deck_line + source.index("[[results-comparison]]"),
-                            "[[results-comparison]] compares cells with a baseline=, and no cell has one")
-        return [self.md.htmlStash.store(DIRECTIVES[line.strip()](self.md.deck_results))
+        lines_ = [line.strip() for line in self.source.lines]
+        if "[[results-comparison]]" in lines_ and not self.shown["baselines"]:
+            raise self.source.error(lines_.index("[[results-comparison]]"),
+                                    "[[results-comparison]] compares cells with a baseline=, and no cell has one")
+        return [self.md.htmlStash.store(DIRECTIVES[line.strip()](self.shown))
                 if line.strip() in DIRECTIVES else line for line in lines]
 
 
 class ResultsExtension(Extension):
+    def __init__(self, **kwargs):
+        self.config = {"shown": [{"files": [], "baselines": {}}, "what the directives show (shown())"],
+                       "source": [Source(), "the deck lines being converted (deck.source)"]}
+        super().__init__(**kwargs)
+
     def extendMarkdown(self, md):
-        md.preprocessors.register(ResultsPreprocessor(md), "deck_results", 26)
+        md.preprocessors.register(ResultsPreprocessor(md, self.getConfig("shown"), self.getConfig("source")), "deck_results", 26)
 
 
 def makeExtension(**kwargs):

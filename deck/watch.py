@@ -1,50 +1,93 @@
-"""`python build.py --watch`: serve site/, rebuild when the deck, its images, template or assets change."""
+"""`python build.py --watch`: serve the site, rebuild when the deck, its images, template, assets or results
+change (watchfiles), and push each finished build to open pages (server-sent events), which reload on the
+same slide."""
+import functools
 import os
+import threading
 import time
 
-from deck.browser import static_server
-from deck.build import SLIDES, BuildError
-from deck.errors import DeckError
+import watchfiles
+
+from deck.browser import QuietHandler, static_server
+from deck.errors import BuildError, DeckError
+from demos.paths import ASSETS, SLIDES
+
+EVENTS = "/_watch"  # the page's EventSource (slides/template.html.j2)
+KEEP_ALIVE_S = 15
 
 
-def snapshot(paths):
-    """mtime of every file under the watched paths."""
-    seen = {}
-    for path in paths:
-        for dirpath, _, files in os.walk(path) if os.path.isdir(path) else [(os.path.dirname(path), [], [os.path.basename(path)])]:
-            for name in files:
-                full = os.path.join(dirpath, name)
-                try:
-                    seen[full] = os.stat(full).st_mtime_ns
-                except OSError:
-                    pass
-    return seen
+class Builds:
+    """The latest build, as an event for the pages: ("build", its number) or ("failed", the error)."""
+
+    def __init__(self, number):
+        self.condition = threading.Condition()
+        self.event, self.version = ("build", str(number)), 0
+
+    def publish(self, event, data):
+        with self.condition:
+            self.event, self.version = (event, data), self.version + 1
+            self.condition.notify_all()
+
+    def wait(self, seen, timeout):
+        """(version, event) once the version is another than seen, or as they are after timeout seconds."""
+        with self.condition:
+            self.condition.wait_for(lambda: self.version != seen, timeout)
+            return self.version, self.event
 
 
-def watch(builder, port, interval=0.2):
-    with static_server(os.path.abspath(builder.out), port) as url:
-        print(f"watching {builder.deck} and {SLIDES}/; serving {url} (Ctrl-C stops)")
+class WatchHandler(QuietHandler):
+    """The site, and EVENTS: the latest build at once, then every new one.
+
+    Nothing is kept in the browser's cache: a rebuild in the same second as the last one has the same
+    Last-Modified, which would make a reload show the page it replaces."""
+
+    def __init__(self, *args, builds, **kwargs):
+        self.builds = builds
+        super().__init__(*args, **kwargs)
+
+    def end_headers(self):
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
+
+    def do_GET(self):
+        if self.path != EVENTS:
+            return super().do_GET()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.end_headers()
+        seen = None
+        while True:  # until the page goes away (QuietHandler ends quietly then)
+            version, (event, data) = self.builds.wait(seen, KEEP_ALIVE_S)
+            if version == seen:
+                self.wfile.write(b": still watching\n\n")
+            else:
+                lines = "".join(f"data: {line}\n" for line in data.split("\n"))
+                self.wfile.write(f"event: {event}\n{lines}\n".encode())
+                seen = version
+            self.wfile.flush()
+
+
+def rebuild(builder, builds, changes):
+    """Only the pages, or the whole site when assets changed (they are copied into it)."""
+    assets = any(path.startswith(ASSETS + os.sep) for _, path in changes)
+    started = time.perf_counter()
+    try:
+        builder.build(dirty=not assets)
+    except (DeckError, BuildError) as error:
+        print(error, flush=True)  # the last good site stays up
+        builds.publish("failed", str(error))
+        return
+    print(f"rebuilt in {(time.perf_counter() - started) * 1000:.0f} ms", flush=True)
+    builds.publish("build", str(builder.generation))
+
+
+def watch(builder, port):
+    builds = Builds(builder.generation)
+    paths = [path for path in (builder.deck, SLIDES, builder.results_dir) if os.path.exists(path)]
+    with static_server(os.path.abspath(builder.out), port, functools.partial(WatchHandler, builds=builds)) as url:
+        print(f"watching {', '.join(paths)}; serving {url} (Ctrl-C stops)", flush=True)
         try:
-            poll(builder, interval)
-        except KeyboardInterrupt:
-            pass
-
-
-def poll(builder, interval):
-    """Rebuild on every change: only the pages, or everything when assets changed."""
-    watched = [builder.deck, SLIDES, builder.results_dir]
-    last = snapshot(watched)
-    while True:
-        time.sleep(interval)
-        now = snapshot(watched)
-        if now == last:
-            continue
-        changed = {path for path in set(now) | set(last) if now.get(path) != last.get(path)}
-        assets = any(path.startswith(os.path.join(SLIDES, "assets")) for path in changed)
-        last = now
-        started = time.perf_counter()
-        try:
-            builder.build(dirty=not assets)
-            print(f"rebuilt in {(time.perf_counter() - started) * 1000:.0f} ms")
-        except (DeckError, BuildError) as error:
-            print(error)  # the last good site stays up
+            for changes in watchfiles.watch(*paths, step=20, raise_interrupt=False):
+                rebuild(builder, builds, changes)
+        finally:
+            builder.katex.close()

@@ -6,7 +6,8 @@ and the benches `load` it from the Markdown the same way; the server `read`s the
 import json
 import os
 
-from deck.cells import collect_cells, iter_fences
+from deck.cells import collect_cells
+from deck.fences import find_fences
 from demos import paths
 from demos.reloading import Reloading
 
@@ -24,7 +25,7 @@ def load(deck=paths.DECK):
     """Parse the deck's Markdown (without rendering it); a mistake raises deck.errors.DeckError."""
     with open(deck, encoding="utf-8") as f:
         lines = f.read().split("\n")
-    return assemble(deck, collect_cells([fence for _, _, fence in iter_fences(lines, deck)], deck))
+    return assemble(deck, collect_cells(find_fences(lines, deck), deck))
 
 
 def read(site_dir):

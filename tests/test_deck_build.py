@@ -76,6 +76,25 @@ def test_nothing_loads_from_another_host(site):
     assert 'href="http://www.dabeaz.com/GIL/"' in (site / "index.html").read_text()
 
 
+def test_the_page_has_math_as_html_and_no_script_before_the_first_slide(site):
+    html = (site / "index.html").read_text()
+    assert '<div class="math display"><span class="katex-display">' in html
+    scripts = re.findall(r"<script\b[^>]*\bsrc=[^>]*>", html)
+    assert scripts and all(re.search(r"\sdefer\b", tag) for tag in scripts)
+    assert "katex.min.js" not in html and "results.js" not in html  # SymPy's Run and demos.js load them later
+    assert "katex.min.css" in html
+
+
+def test_fences_are_read_once_per_build(tmp_path, monkeypatch):
+    import deck.fences
+    from deck.build import Builder
+
+    seen, parse_info = [], deck.fences.parse_info
+    monkeypatch.setattr(deck.fences, "parse_info", lambda info, path, line: seen.append(line) or parse_info(info, path, line))
+    Builder(os.path.join(ROOT, "slides", "gil.md"), str(tmp_path / "site")).build()
+    assert seen and len(seen) == len(set(seen))  # every fence's info line parsed, none twice
+
+
 def test_images_are_copied_and_local(tmp_path):
     (tmp_path / "img").mkdir()
     (tmp_path / "img" / "dot.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>')
@@ -111,6 +130,10 @@ MISTAKES = [
     ('```python {#a .demo compare-old-new="2.7"}\nx\n```\n', 1, "compare-old-new= wants two or more selectors"),
     ('```python {#a .demo compare-x="2.7 | cpython>>3"}\nx\n```\n', 1, "compare-x=: bad interpreter selector"),
     (CELL + "\n# R\n\n[[results-comparison]]\n", 7, "[[results-comparison]] compares cells with a baseline="),
+    ("# A\n\n$$\\frac{1}{$$\n", 3, "KaTeX parse error: Unexpected end of input"),
+    ("# A\n\nSo $x = \\fracc{1}{2}$,\nsee.\n", 3, "KaTeX parse error: Undefined control sequence: \\fracc"),
+    ("# A\n```\ncode\n```\n\nThen\n\n$$\n\\sqrt{x\n$$\n---\n# B\n", 8, "KaTeX parse error"),
+    ("# A\n\nNote:\nsay $\\badmacro$\n", 4, "Undefined control sequence: \\badmacro"),
 ]
 
 
@@ -119,7 +142,8 @@ MISTAKES = [
     "default-outside-range", "include-missing", "include-not-hidden", "missing-image", "remote-image",
     "front-matter-unknown-key", "front-matter-no-colon", "front-matter-theme", "unclosed-display-math",
     "unknown-need", "browser-but-needs-threads", "browser-value", "packages-not-in-browser", "record-value",
-    "baseline-missing", "compare-one-selector", "compare-bad-selector", "comparison-without-baselines"])
+    "baseline-missing", "compare-one-selector", "compare-bad-selector", "comparison-without-baselines",
+    "tex-error-display", "tex-error-inline", "tex-error-after-a-fence", "tex-error-in-notes"])
 def test_a_mistake_names_file_and_line_exits_2_and_keeps_the_last_site(tmp_path, source, line, message):
     deck, out = tmp_path / "deck.md", tmp_path / "site"
     deck.write_text("# Good\n")

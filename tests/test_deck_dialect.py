@@ -1,14 +1,25 @@
 """The deck's Markdown dialect, in the form "this source renders to this HTML" (docs/dialect.md)."""
+import os
 import re
 
 import pytest
 
+from deck.cache import Cache
+from deck.katex import Katex
 from deck.render import Renderer
 from deck.slides import split_slides
 
 
+@pytest.fixture(scope="module", autouse=True)
+def katex():
+    global KATEX
+    KATEX = Katex()
+    yield KATEX
+    KATEX.close()
+
+
 def render(source, files=(), baselines=None):
-    renderer = Renderer("deck.md", {"files": list(files), "baselines": baselines or {}})
+    renderer = Renderer("deck.md", {"files": list(files), "baselines": baselines or {}}, KATEX)
     html, _ = renderer.sections(split_slides(source.split("\n"), 1, "deck.md"))
     return html
 
@@ -48,15 +59,32 @@ def test_fragments(source, expected):
 
 
 @pytest.mark.parametrize("source, expected", [
-    ("Euler: $e^{i\\pi} = -1$", '<p>Euler: <span class="math inline">e^{i\\pi} = -1</span></p>'),
-    ("$$\\frac{\\pi}{2}$$", '<div class="math display">\\frac{\\pi}{2}</div>'),
-    ("$$\na < b\n$$", '<div class="math display">a &lt; b</div>'),
+    ("Euler: $e^{i\\pi} = -1$", '<p>Euler: <span class="math inline"><span class="katex"><span class="katex-mathml">'
+                               '<math xmlns="http://www.w3.org/1998/Math/MathML"><semantics><mrow><msup><mi>e</mi>'),
+    ("$$\\frac{\\pi}{2}$$", '<div class="math display"><span class="katex-display"><span class="katex">'),
+    ("$$\\frac{\\pi}{2}$$", '<mfrac><mi>π</mi><mn>2</mn></mfrac>'),
+    ("$$\na < b\n$$", '<annotation encoding="application/x-tex">a &lt; b</annotation>'),
     ("costs \\$5 and \\$10", "<p>costs $5 and $10</p>"),
     ("`$x$` in code", "<p><code>$x$</code> in code</p>"),
     ("```\n$x$\n```", '<code>$x$\n</code>'),
-], ids=["inline", "display", "display-multiline-escaped", "escaped-dollar", "not-in-inline-code", "not-in-fence"])
-def test_math(source, expected):
+], ids=["inline", "display", "display-fraction", "display-multiline-escaped", "escaped-dollar", "not-in-inline-code",
+        "not-in-fence"])
+def test_math_is_html_from_katex_at_build(source, expected):
     assert_renders(source, expected)
+
+
+def test_math_is_made_by_one_node_process_then_comes_from_the_cache(tmp_path):
+    katex = Katex(Cache("katex", root=tmp_path))
+    try:
+        first = [katex.render(tex, display=False) for tex in ("x^2", "y^2", "x^2")]
+        node = katex.process
+        assert node is not None and first[0] == first[2] != first[1]
+        katex.close()
+        assert node.returncode == 0 and len(os.listdir(tmp_path / "katex")) == 2
+        assert [katex.render(tex, display=False) for tex in ("x^2", "y^2")] == first[:2]
+        assert katex.process is None  # no Node this time: both from the cache
+    finally:
+        katex.close()
 
 
 def test_code_is_highlighted_at_build_time_with_line_highlights():
@@ -67,8 +95,7 @@ def test_code_is_highlighted_at_build_time_with_line_highlights():
 def test_a_demo_cell_renders_as_a_figure_and_a_hidden_cell_not_at_all():
     html = render('```python {#setup .demo .hidden}\nSECRET = 1\n```\n'
                   '```python {#count .demo group=g browser=true}\nprint(1)\n```')
-    assert squash('<figure class="demo-cell" id="cell-count" data-cell="count" data-language="python" '
-                  'data-group="g" data-browser="true" data-native="false">') in squash(html)
+    assert squash('<figure class="demo-cell" id="cell-count" data-cell="count">') in squash(html)
     assert "SECRET" not in html
 
 

@@ -5,7 +5,8 @@ import sys
 
 import pytest
 
-from deck.cells import collect_cells, iter_fences
+from deck.cells import collect_cells
+from deck.fences import find_fences
 from demos import interpreters, manifest
 from demos.params import coerce
 from demos.request import check_request
@@ -18,7 +19,7 @@ DECK = manifest.cells_by_id(manifest.load())
 def cell(source, timeout=10, memory=512):
     """A cell parsed as the deck's are, for code that is not in the deck (runaways)."""
     lines = [f"```python {{#test .demo timeout={timeout} memory={memory}}}", *source.split("\n"), "```"]
-    return collect_cells([fence for _, _, fence in iter_fences(lines, "test.md")], "test.md")[0]
+    return collect_cells(find_fences(lines, "test.md"), "test.md")[0]
 
 
 def measure(cell, **request):

@@ -21,7 +21,8 @@ def test_pdf_has_one_page_per_slide_and_the_slides_text(tmp_path):
     assert int(re.search(r"Pages:\s+(\d+)", info).group(1)) == slides
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     for phrase in ("TALK ABOUT GIL", "GLOBAL INTERPRETER LOCK", "REFERENCE COUNTING WITH THREADS", "THANK YOU",
-                   "Should have been 0", "0.9114282608"):
+                   "Should have been 0", "0.9114282608",
+                   "recorded on"):  # the demo slides' recorded results (results/), which the page loads late
         assert phrase.lower() in text.lower(), phrase
     pages = text.split("\f")
     assert all(page.strip() for page in pages[:slides]), "a blank page"

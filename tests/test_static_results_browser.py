@@ -60,3 +60,23 @@ def test_a_browser_run_from_the_speaker_view_shows_in_both_windows(site, browser
         page.wait_for_function("document.documentElement.dataset.demos === 'static'")
         run_from_the_speaker_view(page, "countdown-sequential", 200_000, "Pyodide")
     page.close()
+
+
+def test_the_first_slide_shows_before_the_recorded_results_are_loaded(site, browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    held = []
+    context.route("**/results.js", lambda route: held.append(route))  # neither answered nor failed until we say so
+    with static_server(site) as url:
+        page.goto(url, wait_until="commit")  # the load event waits for results.js too
+        page.wait_for_function("window.Reveal && Reveal.isReady()")
+        first = page.locator(".reveal .slides > section.present")
+        assert first.locator("h1").first.is_visible() and first.bounding_box()["height"] > 100
+        assert page.evaluate("window.GIL_RESULTS") is None and not page.evaluate("document.documentElement.dataset.demos")
+        while not held:  # asked for once the first slide is up, and kept waiting
+            page.wait_for_timeout(20)
+        held[0].continue_()
+        page.wait_for_function("document.documentElement.dataset.demos === 'static'")
+        cell = page.locator("#cell-countdown-threads")
+        assert "recorded on" in cell.locator(".demo-where").inner_text()
+    context.close()

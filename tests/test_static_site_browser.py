@@ -64,7 +64,7 @@ def test_static_site_offline_recorded_results_and_python_in_the_browser(site, pa
         page.goto(url)
         page.wait_for_function("document.documentElement.dataset.demos === 'static'")
         fetched = page.evaluate("performance.getEntriesByType('resource').map(e => e.name)")
-        assert not any("pyodide.asm" in name or name.endswith(".whl") for name in fetched)  # loaded only when needed
+        assert not any("pyodide.asm" in name or name.endswith((".whl", "katex.min.js")) for name in fetched)  # loaded only when needed
 
         go_to(page, "#cell-countdown-threads")
         timeline = page.locator("#cell-countdown-threads svg.timeline")

@@ -7,8 +7,8 @@
   "use strict";
   var CELLS = {};
   ((window.GIL_CELLS || {}).cells || []).forEach(function (cell) { CELLS[cell.id] = cell; });
-  var RECORDED = (window.GIL_RESULTS || {}).results || [];
-  var RECORDED_COMPARE = (window.GIL_RESULTS || {}).compare || {};  // cell → [{name, machine, interpreters}]
+  var RECORDED = [];          // recorded results (results.js), loaded after the first slide: see recorded()
+  var RECORDED_COMPARE = {};  // cell → [{name, machine, interpreters}], from results.js too
   var live = null;            // {runsOn, compareOn} when a server answers
   var known = {};             // "cell|interpreter" → latest result, for the group charts
   var following = {};         // job id → true: each window follows a job once
@@ -51,10 +51,6 @@
   function remember(result) {
     known[knownKey(result.cell, result.interpreter.name, result.params)] = result;
   }
-  RECORDED.forEach(function (result) {
-    var key = knownKey(result.cell, result.interpreter.name, result.params);
-    if (!known[key]) known[key] = result;
-  });
 
   function chart(cellId, interpreter, params) {
     var group = CELLS[cellId] && CELLS[cellId].group;
@@ -351,6 +347,30 @@
     }).catch(function () { return null; });
   }
 
+  /* The recorded results are not on the first slide's path: results.js is loaded once reveal.js has shown
+   * the first slide and the browser has painted it; a PDF export (print-pdf) waits for them instead. */
+  function recorded(deck, print) {
+    var shown = print || deck.isReady() ? Promise.resolve() : new Promise(function (resolve) {
+      deck.on("ready", function () { requestAnimationFrame(function () { setTimeout(resolve); }); });
+    });
+    return shown.then(function () {
+      return new Promise(function (resolve, reject) {
+        var script = document.createElement("script");  // a script, not fetch: works from file:// too
+        script.src = "results.js";
+        script.onload = function () { resolve(window.GIL_RESULTS || {}); };
+        script.onerror = function () { reject(new Error("could not load the recorded results (results.js)")); };
+        document.head.appendChild(script);
+      });
+    }).then(function (results) {
+      RECORDED = results.results || [];
+      RECORDED_COMPARE = results.compare || {};
+      RECORDED.forEach(function (result) {
+        var key = knownKey(result.cell, result.interpreter.name, result.params);
+        if (!known[key]) known[key] = result;
+      });
+    });
+  }
+
   function figureFor(cellId) {
     return document.querySelector('figure.demo-cell[data-cell="' + cellId + '"]');
   }
@@ -359,8 +379,9 @@
     return {
       id: "gil-demos",
       init: function (deck) {
-        return detectServer().then(function (server) {
-          live = server;
+        var print = /print-pdf/i.test(location.search);
+        var ready = Promise.all([detectServer(), recorded(deck, print)]).then(function (found) {
+          live = found[0];
           document.documentElement.setAttribute("data-demos", live ? "live" : "static");
           document.querySelectorAll("figure.demo-cell").forEach(setup);
           // Reveal.initialize({"gil-demos": {runKey: "R"}}): a letter reveal.js does not use itself
@@ -386,6 +407,7 @@
             figure.appendChild(h("div", {"class": "demo-error", text: "The demos plugin failed: " + error.message}));
           });
         });
+        return print ? ready : undefined;  // reveal.js lays out a PDF's pages once this promise resolves
       }
     };
   };

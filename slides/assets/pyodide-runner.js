@@ -10,7 +10,7 @@
   "use strict";
   var base = new URL("pyodide/", document.baseURI).href, python = new URL("py/", document.baseURI).href;
   var MODULES = ["wrapper", "summary"];
-  var ready = null, installed = {};
+  var ready = null, installed = {}, katexReady = null;
 
   function fetchOk(url, what) {
     return fetch(url).then(function (answer) {
@@ -86,7 +86,25 @@
           runs: runs, summary: call(pyodide, "summary", "summarise", [runs])
         };
       });
+    }).then(function (result) {  // math output is drawn by KaTeX, which the page does not load up front
+      return cell.output === "latex" ? loadKatex().then(function () { return result; }) : result;
     });
+  }
+
+  /* The deck's math is HTML from the build: KaTeX's script is loaded only for a cell
+   * whose output is LaTeX (output=latex), on first use. */
+  function loadKatex() {
+    if (!katexReady) {
+      katexReady = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = new URL("vendor/katex/katex.min.js", document.baseURI).href;
+        script.onload = function () { resolve(window.katex); };
+        script.onerror = function () { reject(new Error("could not load " + script.src)); };
+        document.head.appendChild(script);
+      });
+      katexReady.catch(function () { katexReady = null; });
+    }
+    return katexReady;
   }
 
   window.GilPyodide = {run: run};
