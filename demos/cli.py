@@ -49,11 +49,10 @@ def cmd_list(args):
 
 def cmd_interpreters(args):
     for interp in interpreters.find():
-        gil = "GIL" if interp["gil_enabled"] else "free-threaded"
         switch = (f"switch interval {interp['switch_interval'] * 1000:g} ms" if interp["switch_interval"]
-                  else f"check interval {interp['check_interval']} ticks")
+                  else f"check interval {interp['check_interval']} ticks" if interp["check_interval"] else "")
         mark = " (default)" if interp["default"] else ""
-        print(f"{interp['name']:18} {gil:13} {switch:26} {interp['path']}{mark}")
+        print(f"{interp['name']:18} {interpreters.gil_label(interp):13} {switch:26} {interp['path']}{mark}")
 
 
 def progress_line(update):
@@ -64,7 +63,8 @@ def cmd_run(args):
     cell = find_cell(args.deck, args.cell)
     try:
         result = run_cell(cell, python=args.python, repeat=args.repeat, params=parse_params(args.param),
-                          progress=None if args.json else progress_line)
+                          progress=None if args.json else progress_line, gil=args.gil,
+                          start_method=args.start_method)
     except (ValueError, LookupError, RuntimeError) as error:
         raise UsageError(str(error)) from None
     if args.json:
@@ -80,6 +80,8 @@ def cmd_run(args):
     if s["median_cell_s"] is not None:
         print(f"  cell time median {s['median_cell_s']:.3f} s (min {s['min_cell_s']:.3f}, max {s['max_cell_s']:.3f}); "
               f"CPU utilisation {s['cpu_utilisation']:.2f}")
+    if s["parallelism"] is not None:
+        print(f"  threads on CPU at once: {s['parallelism']:.2f} on average; two at once {s['overlap']:.0%} of the time")
     last = result["runs"][-1]
     for stream in ("stdout", "stderr"):
         if last[stream].strip():
@@ -103,6 +105,9 @@ def parser():
     run.add_argument("--repeat", type=int, help="runs to take (default: the cell's repeat=)")
     run.add_argument("--param", action="append", default=[], metavar="NAME=VALUE")
     run.add_argument("--json", action="store_true", help="print the result as one JSON object")
+    run.add_argument("--gil", choices=["on", "off"], help="free-threaded CPython only: PYTHON_GIL=1 or 0 for the run")
+    run.add_argument("--start-method", choices=["fork", "spawn", "forkserver"],
+                     help="multiprocessing start method for the cell's processes (default: the interpreter's)")
     run.set_defaults(func=cmd_run)
     rec = sub.add_parser("record", help="run every demo here and write results/<machine>.json")
     rec.add_argument("--out", help="results file (default: results/<machine>.json)")

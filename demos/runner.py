@@ -16,7 +16,7 @@ import tempfile
 import time
 
 from demos import cpp, interpreters
-from demos.containment import Containment
+from demos.containment import Containment, limits
 from demos.machine import fingerprint
 from demos.params import coerce
 from demos.sampler import Sampler
@@ -25,12 +25,20 @@ SAMPLE_S = 0.001
 OUTPUT_KEPT = 64 * 1024           # bytes of each stream kept in the result
 OUTPUT_FLOOD = 8 * 2**20          # more than this in all is a runaway: killed
 MAX_PROCESSES = 64                # threads and processes of one run, via the pids cgroup
-MEMORY_SIGNS = (b"MemoryError", b"std::bad_alloc", b"Cannot allocate memory", b"out of memory")
+MEMORY_SIGNS = (b"MemoryError", b"std::bad_alloc", b"Cannot allocate memory", b"out of memory",
+                b"OutOfMemoryError", b"allocate some memory")  # the last two: the JVM's and PyPy's JIT's words
+START_METHODS = ("fork", "spawn", "forkserver")
+GIL_SWITCH = {"on": "1", "off": "0"}  # PYTHON_GIL, read by free-threaded CPython (3.13+)
 
 
-def _env(params, cell):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+def _env(params, cell, box, gil=None, start_method=None):
+    env = interpreters.clean_env()
     env["PYTHONDONTWRITEBYTECODE"] = "1"
+    env.update(box.limits.env)
+    if gil:
+        env["PYTHON_GIL"] = GIL_SWITCH[gil]
+    if start_method:
+        env["GIL_MP_START"] = start_method  # the wrapper sets it before the cell runs
     if cell["language"] == "cpp":
         env.update({name: str(value) for name, value in params.items()})
     return env
@@ -53,17 +61,18 @@ def _status(reason, code, stderr):
     return "error"
 
 
-def run_once(cell, argv, params, workdir):
+def run_once(cell, argv, params, workdir, implementation=None, gil=None, start_method=None):
     """One measured run: returns the `runs[]` entry of the result."""
-    box = Containment(cell["memory_mb"], MAX_PROCESSES)
+    box = Containment(limits(implementation, cell["memory_mb"], MAX_PROCESSES))
     started = time.time()
     try:
-        proc = box.spawn(subprocess.Popen, argv, cwd=workdir, env=_env(params, cell), stdin=subprocess.DEVNULL,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+        proc = box.spawn(subprocess.Popen, argv, cwd=workdir, env=_env(params, cell, box, gil, start_method),
+                         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         start_new_session=True)
     except BaseException:
         box.close()
         raise
-    sampler = Sampler(proc.pid, started, box.tasks)
+    sampler = Sampler(proc.pid, started, box.tasks, jvm=implementation == "Jython")
     buffers = {proc.stdout: bytearray(), proc.stderr: bytearray()}
     totals = {proc.stdout: 0, proc.stderr: 0}
     selector = selectors.DefaultSelector()
@@ -115,6 +124,10 @@ def run_once(cell, argv, params, workdir):
             stream.close()
     status, rusage = exited
     code = proc.returncode
+    banner = box.limits.banner.encode()
+    if banner and buffers[proc.stderr].startswith(banner):  # the runtime's note on its limits, not the cell's
+        del buffers[proc.stderr][:len(banner)]
+        totals[proc.stderr] -= len(banner)
     stderr = bytes(buffers[proc.stderr])
     timing = _read_report(workdir)
     if timing is None and cell["language"] == "cpp" and code == 0:  # no wrapper: the binary's run is the cell
@@ -133,6 +146,7 @@ def run_once(cell, argv, params, workdir):
         "stderr": _text(stderr, totals[proc.stderr]),
         "truncated": any(totals[s] > len(buffers[s]) for s in buffers),
         "containment": box.kind,
+        "gil_enabled": timing.get("gil_enabled") if timing else None,
         "timeline": sampler.timeline(cell_start, cell_end),
     }
 
@@ -170,6 +184,11 @@ def summarise(runs):
         "cpu_utilisation": median([(run["user_s"] + run["sys_s"]) / run["wall_s"] for run in ok if run["wall_s"]]),
         "voluntary_ctxt": median([run["voluntary_ctxt"] for run in ok]),
         "involuntary_ctxt": median([run["involuntary_ctxt"] for run in ok]),
+        # from each run's timeline (demos/sampler.py): two threads on CPU at once, and how many on average
+        "overlap": median([run["timeline"]["overlap"] for run in ok
+                           if run["timeline"] and run["timeline"].get("overlap") is not None]),
+        "parallelism": median([run["timeline"]["parallelism"] for run in ok
+                               if run["timeline"] and run["timeline"].get("parallelism") is not None]),
     }
 
 
@@ -182,10 +201,22 @@ def _argv(cell, interp, workdir, params):
     return [interp["path"], interpreters.WRAPPER, spec, os.path.join(workdir, "report.json")]
 
 
-def run_cell(cell, *, python=None, repeat=None, params=None, progress=None):
+def _check_options(interp, gil, start_method):
+    if gil is not None:
+        if gil not in GIL_SWITCH:
+            raise ValueError(f"gil must be one of {', '.join(GIL_SWITCH)}, not {gil!r}")
+        if not interp.get("free_threaded"):
+            raise ValueError(f"{interp['name']} has no GIL to switch: only a free-threaded CPython reads PYTHON_GIL")
+    if start_method is not None and start_method not in START_METHODS:
+        raise ValueError(f"start method must be one of {', '.join(START_METHODS)}, not {start_method!r}")
+
+
+def run_cell(cell, *, python=None, repeat=None, params=None, progress=None, gil=None, start_method=None):
     """Run a manifest cell `repeat` times; the result is what `demos run --json` prints.
 
-    Raises ValueError for a hidden cell, a bad parameter or an unsuitable interpreter,
+    gil: "on" or "off" sets PYTHON_GIL for a free-threaded CPython; start_method: the multiprocessing
+    start method the cell's processes use (fork, spawn, forkserver).
+    Raises ValueError for a hidden cell, a bad parameter or option, or an unsuitable interpreter,
     LookupError for an interpreter that is not there."""
     if cell["hidden"]:
         raise ValueError(f"cell {cell['id']} is hidden setup code, not a demo")
@@ -201,16 +232,18 @@ def run_cell(cell, *, python=None, repeat=None, params=None, progress=None):
             wants = "the interpreter the native extension is built for" if cell["native"] else \
                 "Python " + " or ".join(cell["interpreters"])
             raise ValueError(f"cell {cell['id']} does not run on {interp['name']}: it needs {wants}")
+    _check_options(interp, gil, start_method)
     runs = []
     for i in range(repeat):
         if progress:
             progress({"run": i + 1, "of": repeat})
         with tempfile.TemporaryDirectory(prefix="gil-cell-") as workdir:
-            runs.append(run_once(cell, _argv(cell, interp, workdir, params), params, workdir))
+            runs.append(run_once(cell, _argv(cell, interp, workdir, params), params, workdir,
+                                 interp["implementation"], gil, start_method))
     return {
         "cell": cell["id"], "sha256": cell["sha256"], "params": params,
         "recorded_at": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "interpreter": {k: interp[k] for k in ("name", "path", "version", "implementation", "gil_enabled",
-                                               "switch_interval", "check_interval")},
+        "interpreter": {k: interp.get(k) for k in ("name", "path", "version", "implementation", "gil_enabled",
+                                                   "free_threaded", "switch_interval", "check_interval")},
         "machine": fingerprint(), "runs": runs, "summary": summarise(runs),
     }
