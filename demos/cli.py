@@ -44,7 +44,7 @@ def cmd_list(args):
             continue
         params = " ".join(f"{n}={d['default']}" for n, d in cell["params"].items())
         where = "native" if cell["native"] else ",".join(cell["interpreters"]) or cell["language"]
-        print(f"{cell['id']:28} {cell['language']:6} {where:10} {params}")
+        print(f"{cell['id']:28} {cell['language']:6} {where:14} {params}")
 
 
 def cmd_interpreters(args):

@@ -64,7 +64,8 @@ def facts(path):
                                      env=clean_env())
                 on_disk[key] = json.loads(out.stdout)
             except (OSError, subprocess.SubprocessError, ValueError):
-                on_disk[key] = None
+                _facts_cache[key] = None  # asked again by the next process: it may be a slow start, not no Python
+                return None
             _write_disk_cache({k: v for k, v in on_disk.items() if k.split("|")[0] != path or k == key})
         _facts_cache[key] = on_disk[key]
     return _facts_cache[key]
