@@ -10,10 +10,11 @@ from deck import results as recorded
 from demos import interpreters
 from demos.machine import fingerprint
 from demos.params import coerce
+from demos.runner import GIL_SWITCH
 from server.queue import QueueFull
 
 bp = Blueprint("api", __name__, url_prefix="/api")
-RUN_KEYS = {"params", "python", "repeat"}
+RUN_KEYS = {"params", "python", "repeat", "gil"}
 HEARTBEAT_S = 15
 _interpreters = []
 
@@ -99,6 +100,17 @@ def pick_interpreter(cell, wanted):
     abort(400, f"unknown interpreter {wanted!r} (see /api/interpreters)")
 
 
+def gil_switch(wanted, interp):
+    """"on" or "off": PYTHON_GIL for a free-threaded CPython's run; None leaves the build's default."""
+    if wanted is None:
+        return None
+    if wanted not in GIL_SWITCH:
+        abort(400, f"gil must be one of {', '.join(GIL_SWITCH)}")
+    if not interp.get("free_threaded"):
+        abort(400, f"{interp['name']} has no GIL to switch: only a free-threaded CPython reads PYTHON_GIL")
+    return wanted
+
+
 def cached_result(cell, params, interp):
     """The last live result for these settings, else a recorded one: numbers to show while a run is on its way."""
     last = runs().last_result(cell["id"], params, interp["path"])
@@ -125,8 +137,9 @@ def start_run(cell_id):
     except ValueError as error:
         abort(400, str(error))
     interp = pick_interpreter(cell, body.get("python"))
+    gil = gil_switch(body.get("gil"), interp)
     try:
-        job, coalesced = runs().submit(cell, params, interp, body.get("repeat"))
+        job, coalesced = runs().submit(cell, params, interp, body.get("repeat"), gil)
     except QueueFull as error:
         abort(429, str(error))
     return {"job": job.id, "status": job.status, "coalesced": coalesced, "position": runs().position(job),

@@ -18,16 +18,17 @@ class QueueFull(Exception):
 
 
 class Job:
-    def __init__(self, cell, params, interpreter, repeat):
+    def __init__(self, cell, params, interpreter, repeat, gil=None):
         self.id = uuid.uuid4().hex[:12]
         self.cell, self.params, self.interpreter, self.repeat = cell, params, interpreter, repeat
+        self.gil = gil  # "on"/"off": PYTHON_GIL for a free-threaded CPython
         self.status, self.result, self.error = "queued", None, None
         self.created, self.started, self.finished = time.time(), None, None
         self.events, self.changed = [], threading.Condition()
 
     @property
     def key(self):
-        return run_key(self.cell["id"], self.params, self.interpreter["path"]) + (self.repeat,)
+        return run_key(self.cell["id"], self.params, self.interpreter["path"], self.gil) + (self.repeat,)
 
     def emit(self, event, data):
         with self.changed:
@@ -43,13 +44,13 @@ class Job:
 
     def describe(self, position=None):
         return {"job": self.id, "cell": self.cell["id"], "status": self.status, "params": self.params,
-                "interpreter": self.interpreter["name"], "repeat": self.repeat, "position": position,
+                "interpreter": self.interpreter["name"], "repeat": self.repeat, "gil": self.gil, "position": position,
                 "created": self.created, "started": self.started, "finished": self.finished,
                 "result": self.result, "error": self.error}
 
 
-def run_key(cell_id, params, interpreter_path):
-    return (cell_id, json.dumps(params, sort_keys=True), interpreter_path)
+def run_key(cell_id, params, interpreter_path, gil=None):
+    return (cell_id, json.dumps(params, sort_keys=True), interpreter_path, gil)
 
 
 class RunQueue:
@@ -62,9 +63,9 @@ class RunQueue:
         self.last = {}  # run_key → last live result
         self.worker = None
 
-    def submit(self, cell, params, interpreter, repeat):
+    def submit(self, cell, params, interpreter, repeat, gil=None):
         """(job, coalesced): an identical queued or running job is shared, not repeated."""
-        job = Job(cell, params, interpreter, repeat)
+        job = Job(cell, params, interpreter, repeat, gil)
         with self.lock:
             for other in self.jobs.values():
                 if other.key == job.key and other.status in ("queued", "running"):
@@ -107,12 +108,12 @@ class RunQueue:
             job.emit("started", {"job": job.id, "started": job.started})
             try:
                 result = run_cell(job.cell, python=job.interpreter["path"], repeat=job.repeat, params=job.params,
-                                  progress=lambda update: job.emit("progress", update))
+                                  progress=lambda update: job.emit("progress", update), gil=job.gil)
             except Exception as error:  # the job fails; the worker goes on
                 job.error, job.status = f"{type(error).__name__}: {error}", "failed"
                 job.finished = time.time()
                 job.emit("error", {"job": job.id, "error": job.error})
                 continue
             job.result, job.status, job.finished = result, "done", time.time()
-            self.last[run_key(job.cell["id"], job.params, job.interpreter["path"])] = result
+            self.last[run_key(job.cell["id"], job.params, job.interpreter["path"], job.gil)] = result
             job.emit("done", {"job": job.id, "result": result})
