@@ -184,11 +184,11 @@ def summarise(runs):
         "cpu_utilisation": median([(run["user_s"] + run["sys_s"]) / run["wall_s"] for run in ok if run["wall_s"]]),
         "voluntary_ctxt": median([run["voluntary_ctxt"] for run in ok]),
         "involuntary_ctxt": median([run["involuntary_ctxt"] for run in ok]),
-        # from each run's timeline (demos/sampler.py): two threads on CPU at once, and how many on average
-        "overlap": median([run["timeline"]["overlap"] for run in ok
-                           if run["timeline"] and run["timeline"].get("overlap") is not None]),
-        "parallelism": median([run["timeline"]["parallelism"] for run in ok
-                               if run["timeline"] and run["timeline"].get("parallelism") is not None]),
+        # from each run's timeline (demos/sampler.py): two threads on CPU at once, how many on average,
+        # and how many wanted a CPU (on one or queued for one)
+        **{figure: median([run["timeline"][figure] for run in ok
+                           if run["timeline"] and run["timeline"].get(figure) is not None])
+           for figure in ("overlap", "parallelism", "runnable")},
     }
 
 

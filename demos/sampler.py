@@ -12,10 +12,14 @@ timeline says so (source "psutil", coarse).
 Each thread gets a role: "main" (the interpreter's main thread), "worker" (a
 thread the cell started), "process" (a child process's main thread) or
 "runtime" (the JVM's own threads under Jython: GC, JIT compilers, signal
-dispatcher, told apart by the names HotSpot gives them). Two figures are
+dispatcher, told apart by the names HotSpot gives them). Three figures are
 computed here, once, over the cell's timed region: `overlap`, the share of it
-in which two worker or process rows were on CPU at once, and `parallelism`, the
-mean number of the cell's rows (all but runtime) on CPU.
+in which two worker or process rows were on CPU at once; `parallelism`, the
+mean number of the cell's rows (all but runtime) on CPU; and `runnable`, the
+mean number of them on CPU or queued for one (schedstat's second field). A
+thread waiting for the GIL sleeps, so `runnable` tells threads that take turns
+(about 1) from threads that could all run (about 2) even when other work on
+the machine keeps them off the CPU and lowers the other two (psutil: None).
 """
 import math
 import os
@@ -34,8 +38,9 @@ JVM_THREAD = re.compile(r"^(java|VM |GC |G1 |C1 |C2 |Sweeper|Signal Dispatch|Fin
                         r"process reaper|JFR |Cleaner-)")
 
 
-def measures(t, rows, roles, start=None, end=None):
-    """(overlap, parallelism) over [start, end] of a timeline: rows of on-CPU seconds per interval ending at t[i].
+def measures(t, rows, roles, start=None, end=None, queued=None):
+    """{overlap, parallelism, runnable} over [start, end] of a timeline: rows of on-CPU seconds per interval
+    ending at t[i]; queued: per row, (interval, seconds waiting for a CPU) pairs, or None where unknown.
 
     k rows with x seconds on CPU in all in a window of w seconds were on CPU two or more at once for at
     least (x - w) / (k - 1) of it: the overlap counts only that, time that must have been shared, so threads
@@ -45,9 +50,10 @@ def measures(t, rows, roles, start=None, end=None):
     start = start if start is not None else 0.0
     end = end if end is not None else (t[-1] if t else 0.0)
     if end <= start:
-        return None, None
+        return {"overlap": None, "parallelism": None, "runnable": None}
     parallel = [row for row, role in zip(rows, roles) if role in ("worker", "process")]
     own = [row for row, role in zip(rows, roles) if role != "runtime"]
+    shares = [0.0] * len(t)  # how much of each interval lies in [start, end]
     together = cpu = window = 0.0
     shared = [0.0] * len(parallel)
     for i, upto in enumerate(t):
@@ -55,7 +61,7 @@ def measures(t, rows, roles, start=None, end=None):
         inside = max(0.0, min(upto, end) - max(since, start))
         if upto <= since or inside <= 0:
             continue
-        share = inside / (upto - since)
+        share = shares[i] = inside / (upto - since)
         cpu += share * sum(row[i] for row in own)
         window += inside
         shared = [x + share * row[i] for x, row in zip(shared, parallel)]
@@ -64,7 +70,12 @@ def measures(t, rows, roles, start=None, end=None):
             if len(busy) >= 2:
                 together += max(0.0, (sum(busy) - window) / (len(busy) - 1))
             window, shared = 0.0, [0.0] * len(parallel)
-    return round(together / (end - start), 4), round(cpu / (end - start), 4)
+    span = end - start
+    runnable = None
+    if queued is not None:
+        waits = [waits for waits, role in zip(queued, roles) if role != "runtime"]
+        runnable = round((cpu + sum(shares[i] * s for row in waits for i, s in row)) / span, 4)
+    return {"overlap": round(together / span, 4), "parallelism": round(cpu / span, 4), "runnable": runnable}
 
 
 class Sampler:
@@ -126,22 +137,23 @@ class Sampler:
             except OSError:
                 os.close(fd)
                 continue
-            self.threads[tid] = {"tid": tid, "tgid": tgid, "fd": fd, "stat_fd": stat_fd, "last": 0,
-                                 "first": len(self.t), "deltas": [], "pending": [], "comm": ""}
+            self.threads[tid] = {"tid": tid, "tgid": tgid, "fd": fd, "stat_fd": stat_fd, "last": 0, "waited": 0,
+                                 "first": len(self.t), "deltas": [], "pending": [], "queued": [],
+                                 "comm": read_text(f"/proc/{tid}/comm").strip()}
 
     def _cpu_ns(self):
-        """tid -> (ns on CPU, whether it is running or runnable now; None when unknown)."""
+        """tid -> (ns on CPU, whether it is running or runnable now, ns queued for a CPU; None when unknown)."""
         if not self.proc:
-            return {t.id: (int((t.user_time + t.system_time) * 1e9), None) for t in self.process.threads()}
+            return {t.id: (int((t.user_time + t.system_time) * 1e9), None, None) for t in self.process.threads()}
         values = {}
         for tid, thread in self.threads.items():
             if thread["fd"] is None:
                 continue
             try:
-                ns = int(os.pread(thread["fd"], 64, 0).split()[0])
+                on_cpu, waited = os.pread(thread["fd"], 64, 0).split()[:2]
                 head, tail = os.pread(thread["stat_fd"], 512, 0).rsplit(b")", 1)  # "tid (comm) state ..."
                 thread["comm"] = head.split(b"(", 1)[1].decode("utf-8", "replace")
-                values[tid] = (ns, tail.split()[0] == b"R")
+                values[tid] = (int(on_cpu), tail.split()[0] == b"R", int(waited))
             except (OSError, IndexError, ValueError):  # the thread has ended: its last value stands
                 self._close(thread)
         return values
@@ -172,13 +184,17 @@ class Sampler:
         except Exception:  # psutil: the process is gone
             return
         self.t.append(round(now - self.started, 5))
-        for tid, (ns, running) in values.items():
+        for tid, (ns, running, waited) in values.items():
             if tid not in self.threads:  # psutil mode discovers threads here; it has no names to tell a JVM's apart
                 self.threads[tid] = {"tid": tid, "tgid": str(self.pid), "fd": None, "stat_fd": None, "last": 0,
-                                     "first": len(self.t) - 1, "deltas": [], "pending": [], "comm": ""}
+                                     "waited": 0, "first": len(self.t) - 1, "deltas": [], "pending": [],
+                                     "queued": [], "comm": ""}
             thread = self.threads[tid]
             self._credit(thread, (ns - thread["last"]) / 1e9, running)
             thread["last"] = ns
+            if waited is not None and waited > thread["waited"]:  # booked when the wait ends: precise enough
+                thread["queued"].append((len(self.t) - 1, (waited - thread["waited"]) / 1e9))
+                thread["waited"] = waited
         for thread in self.threads.values():  # ended threads: nothing more on CPU
             while thread["first"] + len(thread["deltas"]) < len(self.t):
                 thread["deltas"].append(0.0)
@@ -209,7 +225,7 @@ class Sampler:
             threads.append({"tid": thread["tid"], "pid": int(thread["tgid"]), "name": thread["name"],
                             "role": thread["role"], "cpu_s": round(sum(full), 6), "on_cpu": merged})
         # measured on the samples as taken: merged intervals would make turns look like overlap
-        overlap, parallelism = measures(self.t, rows, [th["role"] for th in threads], cell_start, cell_end)
+        figures = measures(self.t, rows, [th["role"] for th in threads], cell_start, cell_end,
+                           [th["queued"] for th in ordered] if self.proc else None)
         return {"source": "schedstat" if self.proc else "psutil", "coarse": not self.proc,
-                "t": t, "cell_start_s": cell_start, "cell_end_s": cell_end, "threads": threads,
-                "overlap": overlap, "parallelism": parallelism}
+                "t": t, "cell_start_s": cell_start, "cell_end_s": cell_end, "threads": threads, **figures}

@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, installed
 
 
 def demos(*args):
@@ -33,6 +33,24 @@ def test_interpreters_lists_the_default_and_27():
     assert "(default)" in out and "cpython-2.7.18" in out
 
 
+def test_interpreters_lists_jython_without_a_gil_and_pypy_with_one():
+    jython, pypy = installed("jython"), installed("pypy")
+    lines = {line.split()[0]: line for line in demos("interpreters").stdout.splitlines()}
+    assert any(name.startswith("jython-2.7.") and " no GIL " in line and jython in line for name, line in lines.items())
+    assert any(name.startswith("pypy-3.") and " GIL " in line and pypy in line for name, line in lines.items())
+
+
+def test_run_json_on_jython_by_name():
+    installed("jython")
+    name = next(line.split()[0] for line in demos("interpreters").stdout.splitlines() if line.startswith("jython-"))
+    done = demos("run", "countdown-threads", "--python", name, "--repeat", "1", "--json")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["interpreter"]["name"] == name and result["interpreter"]["gil_enabled"] is False
+    assert [t["role"] for t in result["runs"][0]["timeline"]["threads"]].count("worker") == 2
+    assert set(result["summary"]) >= {"overlap", "parallelism", "runnable", "cpu_utilisation"}
+
+
 @pytest.mark.parametrize("args, message", [
     (["run", "no-such-cell"], "unknown cell 'no-such-cell'"),
     (["run", "convoy-setup"], "unknown cell 'convoy-setup'"),
@@ -41,7 +59,9 @@ def test_interpreters_lists_the_default_and_27():
     (["run", "countdown-threads", "--python", "/no/such/python"], "no interpreter '/no/such/python'"),
     (["run", "native-threads", "--python", "2.7"], "does not run on cpython-2.7.18"),
     (["run", "countdown-threads", "--repeat", "0"], "repeat must be"),
-], ids=["unknown", "hidden", "bad-param", "param-syntax", "missing-interpreter", "wrong-interpreter", "repeat"])
+    (["run", "countdown-threads", "--gil", "off"], "has no GIL to switch"),
+], ids=["unknown", "hidden", "bad-param", "param-syntax", "missing-interpreter", "wrong-interpreter", "repeat",
+        "gil-switch-without-pythongil"])
 def test_mistakes_give_one_clear_line_and_exit_2(args, message):
     done = demos(*args)
     assert done.returncode == 2
