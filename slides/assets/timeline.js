@@ -25,11 +25,12 @@
   }
 
   /* The threads worth a row: the cell's worker threads always (an idle or stalled worker is the point of
-   * some slides), others (main thread, helper processes, the JVM's GC and JIT threads) only if they did
-   * real work. */
+   * some slides), its main thread and processes only if they did real work. The JVM's own threads (role
+   * runtime: GC, JIT compilers) stay in the result, not on the slide. */
   function rows(timeline) {
-    var most = Math.max.apply(null, timeline.threads.map(function (th) { return th.cpu_s; }).concat([0]));
-    return timeline.threads.filter(function (th) { return th.role === "worker" || th.cpu_s >= 0.05 * most; });
+    var own = timeline.threads.filter(function (th) { return th.role !== "runtime"; });
+    var most = Math.max.apply(null, own.map(function (th) { return th.cpu_s; }).concat([0]));
+    return own.filter(function (th) { return th.role === "worker" || th.cpu_s >= 0.05 * most; });
   }
 
   /* Per shown row, the indexes of intervals inside the cell's timed region where the thread was busy (>50%). */
