@@ -98,22 +98,26 @@ class Sampler:
         except OSError:
             return []
 
-    def _label(self, threads):
+    def _label(self, threads, cell_end=None):
         """Give each thread (sorted: this process's first, by tid) its role and name, from its last name seen.
 
-        A new thread carries its creator's name until the JVM renames it, hence the last name, and the
-        first "MainThread" only as Jython's main thread."""
+        A new thread carries its creator's name until the JVM renames it, hence the last name, the first
+        "MainThread" only as Jython's main thread, and a JVM's threads born after the cell (shutdown hooks,
+        some gone before their new name was read) as its own."""
         jvm_main, workers = None, {}
         for thread in threads:
             tid, tgid, comm = thread["tid"], int(thread["tgid"]), thread["comm"]
+            born = self.t[min(thread["first"], len(self.t) - 1)] if self.t else 0.0
             if tgid != self.pid:
                 role = "process" if tgid == tid else "worker"
             elif not (self.jvm and self.proc):  # psutil has no thread names: no runtime rows
                 role = "main" if tid == self.pid else "worker"
             elif comm == "MainThread" and jvm_main is None:
                 role, jvm_main = "main", tid
+            elif JVM_THREAD.match(comm) or cell_end is not None and born > cell_end:
+                role = "runtime"
             else:
-                role = "runtime" if JVM_THREAD.match(comm) else "worker"
+                role = "worker"
             if role == "worker":
                 workers[tgid] = workers.get(tgid, 0) + 1
             thread["role"] = role
@@ -216,7 +220,7 @@ class Sampler:
         t = [self.t[min(i + step, n) - 1] for i in range(0, n, step)]
         threads, rows = [], []
         ordered = sorted(self.threads.values(), key=lambda th: (th["tgid"] != str(self.pid), th["tid"]))
-        self._label(ordered)
+        self._label(ordered, cell_end)
         for thread in ordered:
             full = [0.0] * thread["first"] + thread["deltas"]
             full += [0.0] * (n - len(full))
