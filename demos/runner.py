@@ -201,9 +201,10 @@ def _argv(cell, interp, workdir, params):
     return [interp["path"], interpreters.WRAPPER, spec, os.path.join(workdir, "report.json")]
 
 
-def _check_options(interp, gil, start_method):
+def check_options(interp, gil=None, start_method=None):
+    """Raises ValueError for a run option this interpreter cannot take (the CLI and the API alike)."""
     if gil is not None:
-        if gil not in GIL_SWITCH:
+        if not isinstance(gil, str) or gil not in GIL_SWITCH:
             raise ValueError(f"gil must be one of {', '.join(GIL_SWITCH)}, not {gil!r}")
         if not interp.get("free_threaded"):
             raise ValueError(f"{interp['name']} has no GIL to switch: only a free-threaded CPython reads PYTHON_GIL")
@@ -232,7 +233,7 @@ def run_cell(cell, *, python=None, repeat=None, params=None, progress=None, gil=
             wants = "the interpreter the native extension is built for" if cell["native"] else \
                 "Python " + " or ".join(cell["interpreters"])
             raise ValueError(f"cell {cell['id']} does not run on {interp['name']}: it needs {wants}")
-    _check_options(interp, gil, start_method)
+    check_options(interp, gil, start_method)
     runs = []
     for i in range(repeat):
         if progress:

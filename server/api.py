@@ -10,7 +10,7 @@ from deck import results as recorded
 from demos import interpreters
 from demos.machine import fingerprint
 from demos.params import coerce
-from demos.runner import GIL_SWITCH
+from demos.runner import check_options
 from server.queue import QueueFull
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -102,12 +102,10 @@ def pick_interpreter(cell, wanted):
 
 def gil_switch(wanted, interp):
     """"on" or "off": PYTHON_GIL for a free-threaded CPython's run; None leaves the build's default."""
-    if wanted is None:
-        return None
-    if wanted not in GIL_SWITCH:
-        abort(400, f"gil must be one of {', '.join(GIL_SWITCH)}")
-    if not interp.get("free_threaded"):
-        abort(400, f"{interp['name']} has no GIL to switch: only a free-threaded CPython reads PYTHON_GIL")
+    try:
+        check_options(interp, gil=wanted)
+    except ValueError as error:
+        abort(400, str(error))
     return wanted
 
 
