@@ -6,7 +6,7 @@ import sys
 from deck.errors import DeckError
 from demos import interpreters, manifest, paths
 from demos.record import record
-from demos.request import REPEATS, check_request
+from demos.request import GIL_SWITCH, REPEATS, START_METHODS, check_request
 from demos.runner import run_cell
 
 
@@ -43,16 +43,15 @@ def cmd_list(args):
         params = " ".join(f"{n}={d['default']}" for n, d in cell["params"].items())
         where = ("browser" if cell["browser"] == "only" else "native" if cell["native"]
                  else ",".join(cell["interpreters"]) or cell["language"])
-        print(f"{cell['id']:28} {cell['language']:6} {where:10} {params}")
+        print(f"{cell['id']:28} {cell['language']:6} {where:14} {params}")
 
 
 def cmd_interpreters(args):
     for interp in interpreters.find():
-        gil = "GIL" if interp["gil_enabled"] else "free-threaded"
         switch = (f"switch interval {interp['switch_interval'] * 1000:g} ms" if interp["switch_interval"]
-                  else f"check interval {interp['check_interval']} ticks")
+                  else f"check interval {interp['check_interval']} ticks" if interp["check_interval"] else "")
         mark = " (default)" if interp["default"] else ""
-        print(f"{interp['name']:18} {gil:13} {switch:26} {interp['path']}{mark}")
+        print(f"{interp['name']:18} {interpreters.gil_label(interp):13} {switch:26} {interp['path']}{mark}")
 
 
 def progress_line(update):
@@ -63,7 +62,7 @@ def cmd_run(args):
     cell = find_cell(args.deck, args.cell)
     try:
         request = check_request(cell, python=args.python, repeat=args.repeat, params=parse_params(args.param),
-                                paths=True)
+                                gil=args.gil, start_method=args.start_method, paths=True)
         result = run_cell(request, progress=None if args.json else progress_line)
     except (ValueError, LookupError, RuntimeError) as error:
         raise UsageError(str(error)) from None
@@ -80,6 +79,8 @@ def cmd_run(args):
     if s["median_cell_s"] is not None:
         print(f"  cell time median {s['median_cell_s']:.3f} s (min {s['min_cell_s']:.3f}, max {s['max_cell_s']:.3f}); "
               f"CPU utilisation {s['cpu_utilisation']:.2f}")
+    if s["parallelism"] is not None:
+        print(f"  threads on CPU at once: {s['parallelism']:.2f} on average; two at once {s['overlap']:.0%} of the time")
     last = result["runs"][-1]
     for stream in ("stdout", "stderr"):
         if last[stream].strip():
@@ -103,6 +104,9 @@ def parser():
     run.add_argument("--repeat", type=int, help=f"runs to take, {REPEATS[0]} to {REPEATS[-1]} (default: the cell's repeat=)")
     run.add_argument("--param", action="append", default=[], metavar="NAME=VALUE")
     run.add_argument("--json", action="store_true", help="print the result as one JSON object")
+    run.add_argument("--gil", choices=list(GIL_SWITCH), help="free-threaded CPython only: PYTHON_GIL=1 or 0 for the run")
+    run.add_argument("--start-method", choices=START_METHODS,
+                     help="multiprocessing start method for the cell's processes (default: the interpreter's)")
     run.set_defaults(func=cmd_run)
     rec = sub.add_parser("record", help="run every demo here and write results/<machine>.json")
     rec.add_argument("--out", help="results file (default: results/<machine>.json)")

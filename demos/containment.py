@@ -4,7 +4,15 @@ We run as root, and root ignores RLIMIT_NPROC, so the process-count limit is a
 cgroup (v1 `pids`) when one is writable here;
 without one, only the process group and the timeout contain a fork bomb, and
 the result says so (`containment`).
+
+The limits fit the implementation (`limits()`): a cell gets its memory= and
+the runner's process count whatever it runs on, plus what the runtime itself
+needs. The JVM under Jython reserves address space up front (code cache, class
+space, a malloc arena per thread) and starts threads of its own (GC, JIT
+compilers, signal dispatcher); its heap is the cell's memory=. PyPy's JIT maps
+its code beside the GC's heap.
 """
+import collections
 import fcntl
 import os
 import resource
@@ -17,6 +25,31 @@ from concurrent.futures import ThreadPoolExecutor
 from demos.machine import read_text
 
 CGROUP_ROOTS = ("/sys/fs/cgroup/pids", "/sys/fs/cgroup/unified", "/sys/fs/cgroup")
+
+# Measured with OpenJDK 17: Jython needs ~770 MiB of address space beside its heap to start and run a
+# countdown; 21 threads of the JVM's own with these flags (which keep their number the same on any machine).
+JVM_ADDRESS_MB = 1536
+JVM_THREADS = 32
+JVM_FLAGS = ("-Xmx{memory}m -XX:CompressedClassSpaceSize=128m -XX:ParallelGCThreads=2 -XX:ConcGCThreads=1 "
+             "-XX:CICompilerCount=2 -XX:-UsePerfData -Dpython.console.encoding=UTF-8")  # else Jython runs `locale`
+PYPY_ADDRESS_MB = 256  # the JIT's code and the nursery; PyPy fails to start in 256 MiB in all
+
+Limits = collections.namedtuple("Limits", "address_mb max_pids env banner")
+Limits.__doc__ = """address space (MiB), processes + threads, environment for the runtime, and the line the
+runtime prints on stderr about that environment (not the cell's output: the runner drops it)."""
+
+
+def limits(implementation, memory_mb, max_processes):
+    """What a run on this implementation may use: the cell's share plus its runtime's own."""
+    if implementation == "Jython":
+        flags = JVM_FLAGS.format(memory=memory_mb)
+        # Debian's jython script takes no JVM options; the JVM reads this variable, and says so on stderr
+        return Limits(memory_mb + JVM_ADDRESS_MB, max_processes + JVM_THREADS,
+                      {"JAVA_TOOL_OPTIONS": flags, "MALLOC_ARENA_MAX": "2"},
+                      f"Picked up JAVA_TOOL_OPTIONS: {flags}\n")
+    if implementation == "PyPy":  # its GC raises MemoryError near PYPY_GC_MAX; raw buffers meet RLIMIT_AS
+        return Limits(memory_mb + PYPY_ADDRESS_MB, max_processes, {"PYPY_GC_MAX": f"{memory_mb}MB"}, "")
+    return Limits(memory_mb, max_processes, {}, "")
 
 
 def _cgroup_parent():
@@ -72,8 +105,9 @@ def _spawner_thread():
 class Containment:
     """One run's bounds, and its turn: one run at a time on this machine (the design's single queue)."""
 
-    def __init__(self, memory_mb, max_pids):
-        self.memory = memory_mb * 2**20
+    def __init__(self, limits):
+        self.limits = limits
+        self.memory = limits.address_mb * 2**20
         self.path = self.executor = None
         self.machine_lock = None
         _one_run_at_a_time.acquire()
@@ -82,7 +116,7 @@ class Containment:
             fcntl.flock(self.machine_lock, fcntl.LOCK_EX)  # released by close(), or by the kernel if we die
             if CGROUP_PARENT:
                 self.executor, self.path, self.spawner_tid = _spawner_thread()
-                self._write("pids.max", str(max_pids + 1))  # + 1: the spawner thread itself
+                self._write("pids.max", str(limits.max_pids + 1))  # + 1: the spawner thread itself
                 self._settle()
                 self.limit_hits = self._limit_hits()
         except BaseException:

@@ -12,6 +12,8 @@ from demos import cpp, interpreters
 from demos.params import coerce
 
 REPEATS = range(1, 21)  # runs per request: enough for a median, few enough to wait for on a slide
+GIL_SWITCH = {"on": "1", "off": "0"}  # PYTHON_GIL, read by free-threaded CPython (3.13+)
+START_METHODS = ("fork", "spawn", "forkserver")  # multiprocessing's, forced for a run (GIL_MP_START)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -20,11 +22,13 @@ class RunRequest:
     interpreter: dict  # its facts and, for the runner only, its path on this host
     repeat: int
     params: dict
+    gil: str = None           # "on"/"off": PYTHON_GIL for a free-threaded CPython; None: the build's default
+    start_method: str = None  # the cell's multiprocessing start method; None: the platform's default
 
     @property
     def setting(self):
         """What a result is the result of: cell, parameters and interpreter, by name (never by path)."""
-        return self.cell["id"], json.dumps(self.params, sort_keys=True), self.interpreter["name"]
+        return self.cell["id"], json.dumps(self.params, sort_keys=True), self.interpreter["name"], self.gil
 
 
 def suitable(cell):
@@ -39,9 +43,10 @@ def suitable(cell):
     return [interp for interp in interpreters.find() if interpreters.suits(cell, interp)]
 
 
-def check_request(cell, *, python=None, repeat=None, params=None, paths=False):
+def check_request(cell, *, python=None, repeat=None, params=None, gil=None, start_method=None, paths=False):
     """The request checked against the cell's declaration. `python` is a name or selector of an interpreter
-    this host found (`cpython-3.12.1`, `2.7`); a path only where `paths` is allowed (the command line)."""
+    this host found (`cpython-3.12.1`, `2.7`); a path only where `paths` is allowed (the command line).
+    `gil` and `start_method` are run options (see RunRequest)."""
     if cell["hidden"]:
         raise ValueError(f"cell {cell['id']} is hidden setup code, not a demo")
     if cell["browser"] == "only":
@@ -53,7 +58,19 @@ def check_request(cell, *, python=None, repeat=None, params=None, paths=False):
         raise ValueError(f"repeat must be an integer from {REPEATS[0]} to {REPEATS[-1]}")
     if python is not None and not isinstance(python, str):
         raise ValueError("python must be the name of an interpreter this host found (see /api/interpreters)")
-    return RunRequest(cell, _interpreter(cell, python, paths), repeat, params)
+    interp = _interpreter(cell, python, paths)
+    _check_options(interp, gil, start_method)
+    return RunRequest(cell, interp, repeat, params, gil, start_method)
+
+
+def _check_options(interp, gil, start_method):
+    if gil is not None:
+        if not isinstance(gil, str) or gil not in GIL_SWITCH:
+            raise ValueError(f"gil must be one of {', '.join(GIL_SWITCH)}, not {gil!r}")
+        if not interp.get("free_threaded"):
+            raise ValueError(f"{interp['name']} has no GIL to switch: only a free-threaded CPython reads PYTHON_GIL")
+    if start_method is not None and start_method not in START_METHODS:
+        raise ValueError(f"start method must be one of {', '.join(START_METHODS)}, not {start_method!r}")
 
 
 def _interpreter(cell, python, paths):

@@ -14,8 +14,9 @@ import tempfile
 import time
 
 from demos import cpp, interpreters, paths
-from demos.containment import Containment
+from demos.containment import Containment, limits
 from demos.machine import fingerprint
+from demos.request import GIL_SWITCH
 from demos.sampler import Sampler
 from demos.summary import summarise
 
@@ -23,12 +24,18 @@ SAMPLE_S = 0.001
 OUTPUT_KEPT = 64 * 1024           # bytes of each stream kept in the result
 OUTPUT_FLOOD = 8 * 2**20          # more than this in all is a runaway: killed
 MAX_PROCESSES = 64                # threads and processes of one run, via the pids cgroup
-MEMORY_SIGNS = (b"MemoryError", b"std::bad_alloc", b"Cannot allocate memory", b"out of memory")
+MEMORY_SIGNS = (b"MemoryError", b"std::bad_alloc", b"Cannot allocate memory", b"out of memory",
+                b"OutOfMemoryError", b"allocate some memory")  # the last two: the JVM's and PyPy's JIT's words
 
 
-def _env(params, cell):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+def _env(params, cell, box, gil=None, start_method=None):
+    env = interpreters.clean_env()
     env["PYTHONDONTWRITEBYTECODE"] = "1"
+    env.update(box.limits.env)
+    if gil:
+        env["PYTHON_GIL"] = GIL_SWITCH[gil]
+    if start_method:
+        env["GIL_MP_START"] = start_method  # the wrapper sets it before the cell runs
     if cell["language"] == "cpp":
         env.update({name: str(value) for name, value in params.items()})
     return env
@@ -51,17 +58,18 @@ def _status(reason, code, stderr):
     return "error"
 
 
-def run_once(cell, argv, params, workdir):
+def run_once(cell, argv, params, workdir, implementation=None, gil=None, start_method=None):
     """One measured run: returns the `runs[]` entry of the result."""
-    box = Containment(cell["memory_mb"], MAX_PROCESSES)
+    box = Containment(limits(implementation, cell["memory_mb"], MAX_PROCESSES))
     started = time.time()
     try:
-        proc = box.spawn(subprocess.Popen, argv, cwd=workdir, env=_env(params, cell), stdin=subprocess.DEVNULL,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+        proc = box.spawn(subprocess.Popen, argv, cwd=workdir, env=_env(params, cell, box, gil, start_method),
+                         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         start_new_session=True)
     except BaseException:
         box.close()
         raise
-    sampler = Sampler(proc.pid, started, box.tasks)
+    sampler = Sampler(proc.pid, started, box.tasks, jvm=implementation == "Jython")
     buffers = {proc.stdout: bytearray(), proc.stderr: bytearray()}
     totals = {proc.stdout: 0, proc.stderr: 0}
     selector = selectors.DefaultSelector()
@@ -113,6 +121,10 @@ def run_once(cell, argv, params, workdir):
             stream.close()
     status, rusage = exited
     code = proc.returncode
+    banner = box.limits.banner.encode()
+    if banner and buffers[proc.stderr].startswith(banner):  # the runtime's note on its limits, not the cell's
+        del buffers[proc.stderr][:len(banner)]
+        totals[proc.stderr] -= len(banner)
     stderr = bytes(buffers[proc.stderr])
     timing = _read_report(workdir)
     if timing is None and cell["language"] == "cpp" and code == 0:  # no wrapper: the binary's run is the cell
@@ -131,6 +143,7 @@ def run_once(cell, argv, params, workdir):
         "stderr": _text(stderr, totals[proc.stderr]),
         "truncated": any(totals[s] > len(buffers[s]) for s in buffers),
         "containment": box.kind,
+        "gil_enabled": timing.get("gil_enabled") if timing else None,
         "timeline": sampler.timeline(cell_start, cell_end),
     }
 
@@ -175,7 +188,8 @@ def run_cell(request, progress=None):
         if progress:
             progress({"run": i + 1, "of": request.repeat})
         with tempfile.TemporaryDirectory(prefix="gil-cell-") as workdir:
-            runs.append(run_once(cell, _argv(cell, interp, workdir, params), params, workdir))
+            runs.append(run_once(cell, _argv(cell, interp, workdir, params), params, workdir,
+                                 interp["implementation"], request.gil, request.start_method))
     return {
         "cell": cell["id"], "sha256": cell["sha256"], "params": params,
         "recorded_at": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),

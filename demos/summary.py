@@ -28,4 +28,8 @@ def summarise(runs):
         "cpu_utilisation": _median(_utilisation(run) for run in ok),
         "voluntary_ctxt": _median(run.get("voluntary_ctxt") for run in ok),
         "involuntary_ctxt": _median(run.get("involuntary_ctxt") for run in ok),
+        # from each run's timeline (demos/sampler.py): two threads on CPU at once, how many on average,
+        # and how many wanted a CPU (on one or queued for one)
+        **{figure: _median((run.get("timeline") or {}).get(figure) for run in ok)
+           for figure in ("overlap", "parallelism", "runnable")},
     }

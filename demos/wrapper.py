@@ -1,4 +1,4 @@
-"""The timing wrapper, the same for every Python cell, on Python 2.7 and 3.6+ alike.
+"""The timing wrapper, the same for every Python cell, on CPython 2.7 and 3.6+, PyPy and Jython alike.
 
     python wrapper.py SPEC REPORT   run a cell; SPEC (JSON) holds setup, source and params
     python wrapper.py --facts       print this interpreter's facts as JSON
@@ -8,10 +8,19 @@
 For a cell it: puts the parameters in the cell's globals, runs the setup (the
 hidden cells it includes) untimed, compiles the cell's own source with
 print_function and division (so the same text runs on 2.7 and 3.x), reads the
-clock just before and after running it, and writes {"cell_s", "start", "end"}
-(start and end are epoch seconds, comparable with the parent's clock) as JSON
-to the file REPORT. The cell's stdout and stderr stay its own; an exception
+clock just before and after running it, and writes {"cell_s", "start", "end",
+"gil_enabled"} (start and end are epoch seconds, comparable with the parent's
+clock; gil_enabled as the interpreter has it while the cell runs) as JSON to
+the file REPORT. The cell's stdout and stderr stay its own; an exception
 prints its traceback and exits 1.
+
+The cell runs as the real `__main__` module, as a script would. A process it
+starts with multiprocessing's spawn or forkserver method imports `__main__`
+afresh: there this file re-creates the cell's definitions (imports, functions,
+classes, literal constants: what a script keeps outside its `if __name__ ==
+"__main__":` guard) and none of its actions, so a function defined in a cell
+pickles by reference as in a script. GIL_MP_START=fork|spawn|forkserver in the
+environment sets the start method first.
 """
 import __future__
 import json
@@ -19,38 +28,100 @@ import os
 import sys
 import time
 
-# Run as a script, the wrapper's own folder (demos/) comes first on sys.path, where demos/selectors.py
-# would shadow the standard library's selectors module (which subprocess and multiprocessing import).
-if __name__ == "__main__" and sys.path and os.path.abspath(sys.path[0]) == os.path.dirname(os.path.abspath(__file__)):
-    del sys.path[0]
-
-clock = getattr(time, "perf_counter", time.time)
+HERE = os.path.dirname(os.path.abspath(__file__))
+if sys.path and os.path.abspath(sys.path[0] or os.curdir) == HERE:
+    del sys.path[0]  # a cell imports the standard library's modules, not demos/'s (selectors.py)
 FLAGS = __future__.print_function.compiler_flag | __future__.division.compiler_flag
+SPEC_ENV = "GIL_CELL_SPEC"  # where a spawned child finds the cell whose definitions it needs
+JYTHON = sys.platform.startswith("java")
+
+try:
+    clock = time.perf_counter
+except AttributeError:  # 2.7
+    if JYTHON:  # whose time.time() ticks in milliseconds
+        from java.lang import System
+        clock = lambda: System.nanoTime() / 1e9
+    else:
+        clock = time.time
+
+
+def gil_enabled():
+    """Whether a GIL serialises this interpreter's threads right now (a free-threaded build may turn it on)."""
+    if JYTHON:  # threads are JVM threads: no global lock
+        return False
+    is_gil_enabled = getattr(sys, "_is_gil_enabled", None)
+    return is_gil_enabled() if is_gil_enabled else True
 
 
 def facts():
     import platform  # only here: it is slow to import, and a run does not need it
 
-    is_gil_enabled = getattr(sys, "_is_gil_enabled", None)
     new_gil = hasattr(sys, "getswitchinterval")  # 3.2+: time-based; before, a check every N ticks
+    free_threaded = False
+    if not JYTHON:
+        import sysconfig
+        free_threaded = bool(sysconfig.get_config_var("Py_GIL_DISABLED"))
     return {
         "version": platform.python_version(),
         "implementation": platform.python_implementation(),
-        "gil_enabled": is_gil_enabled() if is_gil_enabled else True,
+        "gil_enabled": gil_enabled(),
+        "free_threaded": free_threaded,
         "switch_interval": sys.getswitchinterval() if new_gil else None,
-        "check_interval": None if new_gil else sys.getcheckinterval(),
+        "check_interval": None if new_gil or JYTHON else sys.getcheckinterval(),
     }
 
 
-def run(spec):
-    namespace = {"__name__": "__main__", "__builtins__": __builtins__}
-    namespace.update(spec["params"])
-    exec(compile(spec["setup"], "<setup>", "exec", FLAGS, True), namespace)
-    code = compile(spec["source"], "<cell %s>" % spec["id"], "exec", FLAGS, True)
-    start, t0 = time.time(), clock()
-    exec(code, namespace)
-    t1 = clock()
-    return {"cell_s": t1 - t0, "start": start, "end": start + (t1 - t0)}
+def load(path):
+    with open(path) as f:
+        return json.load(f)
+
+
+def run(spec, spec_path=None):
+    method = os.environ.get("GIL_MP_START")
+    if method:
+        import multiprocessing
+        multiprocessing.set_start_method(method)
+    if spec_path:  # (none in the browser, which has no processes)
+        os.environ[SPEC_ENV] = spec_path
+    import types
+    cell = types.ModuleType("__main__")
+    cell.__dict__.update(spec["params"])
+    cell.__file__ = os.path.abspath(__file__)  # what a spawned child runs as __main__: this file, below
+    wrapper, sys.modules["__main__"] = sys.modules["__main__"], cell
+    try:
+        exec(compile(spec["setup"], "<setup>", "exec", FLAGS, True), cell.__dict__)
+        code = compile(spec["source"], "<cell %s>" % spec["id"], "exec", FLAGS, True)
+        start, t0 = time.time(), clock()
+        exec(code, cell.__dict__)
+        t1 = clock()
+    finally:
+        sys.modules["__main__"] = wrapper  # on 2.7 a module no longer referenced has its globals wiped
+    return {"cell_s": t1 - t0, "start": start, "end": start + (t1 - t0), "gil_enabled": gil_enabled()}
+
+
+def _defines(node, ast):
+    """Whether a top-level statement only defines something: what a spawned child may run again."""
+    if isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return True
+    if not isinstance(node, ast.Assign):
+        return False
+    try:
+        ast.literal_eval(node.value)
+        return True
+    except (ValueError, TypeError, SyntaxError):
+        return False
+
+
+def definitions(spec):
+    """The setup's and the cell's imports, functions, classes and literal constants, run; nothing else."""
+    import ast  # 3.x only: spawn and forkserver came with 3.4
+
+    namespace = dict(spec["params"], __name__="__mp_main__")
+    for name, text in (("<setup>", spec["setup"]), ("<cell %s>" % spec["id"], spec["source"])):
+        tree = ast.parse(text, name)
+        tree.body = [node for node in tree.body if _defines(node, ast)]
+        exec(compile(tree, name, "exec"), namespace)
+    return namespace
 
 
 def run_here(spec, kept=64 * 1024):
@@ -80,10 +151,9 @@ def main():
     if sys.argv[1] == "--facts":
         print(json.dumps(facts()))
         return 0
-    with open(sys.argv[1]) as f:
-        spec = json.load(f)
+    spec = load(sys.argv[1])
     try:
-        timing = run(spec)
+        timing = run(spec, os.path.abspath(sys.argv[1]))
     except BaseException:
         import traceback  # only on failure: keeps start-up short
 
@@ -97,3 +167,5 @@ def main():
 
 if __name__ == "__main__":
     sys.exit(main())
+elif __name__ == "__mp_main__" and os.environ.get(SPEC_ENV):  # a spawn or forkserver child of a cell
+    globals().update(definitions(load(os.environ[SPEC_ENV])))

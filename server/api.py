@@ -12,7 +12,7 @@ from server import guard
 from server.queue import QueueFull
 
 bp = Blueprint("api", __name__, url_prefix="/api")
-RUN_KEYS = {"params", "python", "repeat"}
+RUN_KEYS = {"params", "python", "repeat", "gil"}
 HEARTBEAT_S = 15
 
 
@@ -91,7 +91,8 @@ def start_run(cell_id):
     cell = runnable(cell_id)
     body = run_body()
     try:
-        run = check_request(cell, python=body.get("python"), repeat=body.get("repeat"), params=body.get("params"))
+        run = check_request(cell, python=body.get("python"), repeat=body.get("repeat"), params=body.get("params"),
+                            gil=body.get("gil"))
     except (ValueError, LookupError) as error:
         abort(400, str(error))
     try:

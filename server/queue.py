@@ -44,7 +44,7 @@ class Job:
     def describe(self, position=None):
         run = self.request
         return {"job": self.id, "cell": run.cell["id"], "status": self.status, "params": run.params,
-                "interpreter": run.interpreter["name"], "repeat": run.repeat, "position": position,
+                "interpreter": run.interpreter["name"], "repeat": run.repeat, "gil": run.gil, "position": position,
                 "created": self.created, "started": self.started, "finished": self.finished,
                 "result": self.result, "error": self.error}
 

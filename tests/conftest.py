@@ -3,6 +3,7 @@ import os
 import pytest
 
 from deck.browser import CHROMIUM_ARGS, chromium_path
+from demos import interpreters
 from demos.paths import ROOT
 ARTIFACTS = os.path.join(ROOT, "test-artifacts")  # screenshots the browser tests leave to look at (gitignored)
 
@@ -21,3 +22,15 @@ def browser():
         browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+def installed(selector):
+    """The name of an interpreter this host has (`jython`, `pypy`). Skipped only outside CI; in CI a missing
+    one fails (make install puts Debian's jython and pypy3 in as root)."""
+    try:
+        return interpreters.resolve(selector)["name"]
+    except LookupError:
+        message = f"no {selector} interpreter here: `make install` as root (or apt-get install jython pypy3)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)

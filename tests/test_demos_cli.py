@@ -6,7 +6,7 @@ import sys
 import pytest
 
 from demos import interpreters
-from tests.conftest import ROOT
+from tests.conftest import ROOT, installed
 
 
 def demos(*args):
@@ -35,6 +35,24 @@ def test_interpreters_lists_the_default():
     assert "(default)" in out and out.startswith("cpython-3")
 
 
+def test_interpreters_lists_jython_without_a_gil_and_pypy_with_one():
+    jython, pypy = installed("jython"), installed("pypy")
+    lines = {line.split()[0]: line for line in demos("interpreters").stdout.splitlines()}
+    assert any(name.startswith("jython-2.7.") and " no GIL " in line and jython in line for name, line in lines.items())
+    assert any(name.startswith("pypy-3.") and " GIL " in line and pypy in line for name, line in lines.items())
+
+
+def test_run_json_on_jython_by_name():
+    installed("jython")
+    name = next(line.split()[0] for line in demos("interpreters").stdout.splitlines() if line.startswith("jython-"))
+    done = demos("run", "countdown-threads", "--python", name, "--repeat", "1", "--json")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["interpreter"]["name"] == name and result["interpreter"]["gil_enabled"] is False
+    assert [t["role"] for t in result["runs"][0]["timeline"]["threads"]].count("worker") == 2
+    assert set(result["summary"]) >= {"overlap", "parallelism", "runnable", "cpu_utilisation"}
+
+
 @pytest.mark.parametrize("args, message", [
     (["run", "no-such-cell"], "unknown cell 'no-such-cell'"),
     (["run", "convoy-setup"], "unknown cell 'convoy-setup'"),
@@ -44,8 +62,9 @@ def test_interpreters_lists_the_default():
     (["run", "countdown-threads", "--repeat", "21"], "repeat must be an integer from 1 to 20"),
     (["run", "cpp-threads", "--python", "3"], "takes no Python interpreter (got '3')"),
     (["run", "sympy-solveset"], "runs only in the browser (Pyodide): it needs sympy, mpmath"),
+    (["run", "countdown-threads", "--gil", "off"], "has no GIL to switch"),
 ], ids=["unknown", "hidden", "bad-param", "param-syntax", "missing-interpreter", "repeat",
-        "python-for-cpp", "browser-only"])
+        "python-for-cpp", "browser-only", "gil-switch-without-pythongil"])
 def test_mistakes_give_one_clear_line_and_exit_2(args, message):
     done = demos(*args)
     assert done.returncode == 2

@@ -27,7 +27,7 @@ def test_a_version_or_selector_names_the_interpreter_found_here(wanted):
     old = found("cpython-2.7")
     request = check_request(DECK["countdown-threads"], python=wanted)
     assert request.interpreter["name"] == old["name"]
-    assert request.setting == ("countdown-threads", '{"TOTAL_WORK": 10000000}', old["name"])  # a name, never a path
+    assert request.setting == ("countdown-threads", '{"TOTAL_WORK": 10000000}', old["name"], None)  # a name, never a path
 
 
 def test_a_path_only_where_paths_are_allowed():

@@ -145,8 +145,11 @@ def test_a_full_queue_answers_429_and_a_burst_does_not_break_the_server(client):
     ({"repeat": 21}, "repeat must be an integer from 1 to 20"),
     ({"repeat": True}, "repeat must be"),
     ([1, 2], "JSON object"),
+    ({"gil": "maybe"}, "gil must be one of on, off"),
+    ({"gil": ["off"]}, "gil must be one of on, off"),
+    ({"gil": "off"}, "has no GIL to switch"),  # the default interpreter is not a free-threaded build
 ], ids=["source", "code", "shell-as-python", "path-as-python", "python-list", "code-as-param", "out-of-range", "path-param",
-        "params-string", "huge-repeat", "bool-repeat", "array"])
+        "params-string", "huge-repeat", "bool-repeat", "array", "gil-value", "gil-list", "gil-on-a-gil-build"])
 def test_bad_requests_get_400_and_nothing_runs(client, body, message):
     answer = post(client, "nap", body)
     assert answer.status_code == 400 and message in answer.get_json()["error"]

@@ -1,5 +1,6 @@
 /* Thread timelines in the style of Beazley's GIL visualisations: one row per thread, filled where the
- * thread was on a CPU (as the kernel counted it, sampled from outside the process).
+ * thread was on a CPU (as the kernel counted it, sampled from outside the process). Each thread has a role
+ * (main, worker, process, runtime) and the timeline its overlap and parallelism, all from the runner.
  * GilTimeline.render(timeline) → an <svg> element; GilTimeline.busy(timeline) → per-row busy intervals. */
 (function () {
   "use strict";
@@ -24,10 +25,12 @@
   }
 
   /* The threads worth a row: the cell's worker threads always (an idle or stalled worker is the point of
-   * some slides), others only if they did real work (an idle main thread or helper process is left out). */
+   * some slides), its main thread and processes only if they did real work. The JVM's own threads (role
+   * runtime: GC, JIT compilers) stay in the result, not on the slide. */
   function rows(timeline) {
-    var most = Math.max.apply(null, timeline.threads.map(function (th) { return th.cpu_s; }).concat([0]));
-    return timeline.threads.filter(function (th) { return /^thread /.test(th.name) || th.cpu_s >= 0.05 * most; });
+    var own = timeline.threads.filter(function (th) { return th.role !== "runtime"; });
+    var most = Math.max.apply(null, own.map(function (th) { return th.cpu_s; }).concat([0]));
+    return own.filter(function (th) { return th.role === "worker" || th.cpu_s >= 0.05 * most; });
   }
 
   /* Per shown row, the indexes of intervals inside the cell's timed region where the thread was busy (>50%). */
@@ -43,18 +46,6 @@
     });
   }
 
-  /* CPU seconds of the shown threads inside the timed region, per second: ~1 under the GIL, ~2 released. */
-  function parallelism(timeline) {
-    var t = timeline.t, start = timeline.cell_start_s || 0, end = timeline.cell_end_s || t[t.length - 1];
-    var cpu = 0;
-    rows(timeline).forEach(function (thread) {
-      thread.on_cpu.forEach(function (value, i) {
-        if ((i ? t[i - 1] : 0) >= start && t[i] <= end) cpu += value;
-      });
-    });
-    return end > start ? cpu / (end - start) : 0;
-  }
-
   function niceStep(span) {
     var steps = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 60];
     for (var i = 0; i < steps.length; i++) if (span / steps[i] <= 8) return steps[i];
@@ -64,7 +55,7 @@
   /* options.compact: the worker threads only and no legend, for two timelines side by side. */
   function render(timeline, options) {
     var compact = options && options.compact, shown = rows(timeline), sets = busy(timeline);
-    var workers = shown.map(function (thread) { return /^thread /.test(thread.name); });
+    var workers = shown.map(function (thread) { return thread.role === "worker"; });
     if (compact && workers.indexOf(true) >= 0) {
       sets = sets.filter(function (_, i) { return workers[i]; });
       shown = shown.filter(function (_, i) { return workers[i]; });
@@ -81,7 +72,7 @@
     shown.forEach(function (thread, r) {
       var y = r * (ROW + GAP);
       var g = el("g", {"class": "timeline-row", "data-name": thread.name, "data-tid": thread.tid,
-                       "data-busy-intervals": sets[r].length});
+                       "data-role": thread.role || "", "data-busy-intervals": sets[r].length});
       g.appendChild(el("text", {x: LABEL - 8, y: y + ROW - 5, "text-anchor": "end"}, thread.name + " · " + thread.tid));
       g.appendChild(el("rect", {"class": "lane", x: LABEL, y: y, width: WIDTH, height: ROW}));
       // merge neighbouring intervals of the same shade so a long run is one rectangle
@@ -111,16 +102,12 @@
       svg.appendChild(el("rect", {"class": "timed", x: LABEL + 260, y: legendY - 9, width: 14, height: 10}));
       svg.appendChild(el("text", {"class": "tick-label", x: LABEL + 278, y: legendY}, "timed region of the cell"));
     }
-    // both rows busy in the same interval: threads truly in parallel
-    var overlap = 0;
-    if (sets.length >= 2) {
-      var counts = {};
-      sets.forEach(function (set) { set.forEach(function (i) { counts[i] = (counts[i] || 0) + 1; }); });
-      Object.keys(counts).forEach(function (i) { if (counts[i] >= 2) overlap++; });
-    }
     svg.setAttribute("data-rows", shown.length);
-    svg.setAttribute("data-parallelism", parallelism(timeline).toFixed(2));
-    svg.setAttribute("data-overlap", overlap);
+    // measured by the runner over the timed region (recordings made before it did so have neither)
+    if (timeline.overlap !== undefined && timeline.overlap !== null) svg.setAttribute("data-overlap", timeline.overlap);
+    if (timeline.parallelism !== undefined && timeline.parallelism !== null) {
+      svg.setAttribute("data-parallelism", timeline.parallelism);
+    }
     svg.setAttribute("data-source", timeline.source + (timeline.coarse ? " (coarse)" : ""));
     return svg;
   }
