@@ -17,6 +17,7 @@ import time
 
 import jinja2
 
+from deck import claims as claims_module
 from deck import results as results_module
 from deck.cells import collect_cells, iter_fences
 from deck.code import pygments_css
@@ -42,7 +43,7 @@ VENDORED = [
     ("katex/dist/fonts", "vendor/katex/fonts"),
     ("pyodide", "pyodide"),
 ]
-SCRIPTS = ["timeline.js", "pyodide-runner.js", "demos.js"]  # loaded in this order when present
+SCRIPTS = ["timeline.js", "pyodide-runner.js", "claims.js", "demos.js"]  # loaded in this order when present
 
 
 class BuildError(Exception):
@@ -76,6 +77,8 @@ class Deck:
         self.meta, start = split_front_matter(lines, path)
         self.slides = split_slides(lines[start:], start + 1, path)
         self.cells = collect_cells([fence for _, _, fence in iter_fences(lines, path)], path)
+        self.claims = claims_module.collect(lines, path, self.cells)
+        self.charts = claims_module.collect_charts(lines, path, self.cells)
 
 
 class Builder:
@@ -88,17 +91,17 @@ class Builder:
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(SLIDES), autoescape=True,
                                       undefined=jinja2.StrictUndefined)
 
-    def _renderer(self, recorded):
-        key = hashlib.sha256(json.dumps(recorded, sort_keys=True).encode()).hexdigest()
-        if key != self.results_key:  # results are on slides: new results, new renders
-            self.renderer, self.results_key = Renderer(self.deck, recorded), key
+    def _renderer(self, recorded, deck):
+        key = hashlib.sha256(json.dumps([recorded, deck.claims, deck.charts], sort_keys=True).encode()).hexdigest()
+        if key != self.results_key:  # results, claims and charts are on slides: new ones, new renders
+            self.renderer, self.results_key = Renderer(self.deck, recorded, deck.claims, deck.charts), key
         return self.renderer
 
     def build(self, *, dirty=False):
         deck = Deck(self.deck)
         recorded = results_module.load(self.results_dir)
-        slides_html, images = self._renderer(recorded).sections(deck.slides)
-        manifest = {"deck": os.path.relpath(self.deck, ROOT), "cells": deck.cells}
+        slides_html, images = self._renderer(recorded, deck).sections(deck.slides)
+        manifest = {"deck": os.path.relpath(self.deck, ROOT), "cells": deck.cells, "claims": deck.claims}
         scripts = [name for name in SCRIPTS if os.path.exists(os.path.join(SLIDES, "assets", name))]
         styles = [name for name in ("deck.css", "demos.css") if os.path.exists(os.path.join(SLIDES, "assets", name))]
         page = self.env.get_template("template.html.j2").render(

@@ -9,12 +9,13 @@ import shlex
 
 from deck.errors import DeckError
 from demos import selectors
+from demos.params import coerce
 
 FENCE = re.compile(r"^(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`]*?)[ \t]*$")
 CELL_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 LANGUAGES = ("python", "cpp")
 DEFAULTS = {"timeout": 30.0, "repeat": 1, "memory_mb": 1024}
-CELL_KEYS = {"timeout", "repeat", "memory", "interpreters", "native", "browser", "include", "group"}
+CELL_KEYS = {"timeout", "repeat", "memory", "interpreters", "native", "browser", "include", "group", "record"}
 CODE_KEYS = {"hl", "linenos"}
 
 
@@ -139,10 +140,13 @@ def cell_from_fence(fence, path):
     cell = {"id": fence.id, "language": fence.language, "line": line, "source": fence.text,
             "hidden": "hidden" in fence.classes, **DEFAULTS,
             "interpreters": ["2.7", "3"] if fence.language == "python" else [],
-            "native": False, "browser": False, "includes": [], "group": None, "params": {}}
+            "native": False, "browser": False, "includes": [], "group": None, "params": {},
+            "record": None, "sweep": {}}
     for key, value in fence.attrs.items():
         if key.startswith("param-"):
             cell["params"][key[6:]] = parse_param(key[6:], value, path, line)
+        elif key.startswith("sweep-"):
+            continue  # checked below, once every parameter is known
         elif key not in CELL_KEYS:
             raise DeckError(path, line, f"cell {fence.id}: unknown attribute {key!r}")
         elif key == "timeout":
@@ -163,7 +167,26 @@ def cell_from_fence(fence, path):
             cell["includes"] = [s.strip() for s in value.split(",") if s.strip()]
         elif key == "group":
             cell["group"] = value
+        elif key == "record":
+            try:
+                selectors.parse("any" if value == "all" else value)
+            except ValueError as error:
+                raise DeckError(path, line, f"cell {fence.id}: record=: {error}") from None
+            cell["record"] = value
+    for key, value in fence.attrs.items():
+        if key.startswith("sweep-"):
+            cell["sweep"][key[6:]] = parse_sweep(cell, key[6:], value, path, line)
     return cell
+
+
+def parse_sweep(cell, name, text, path, line):
+    """`sweep-INTERVAL="0.0001,0.001,0.005,0.02"`: values `demos record` runs the cell with, one run set each."""
+    if name not in cell["params"]:
+        raise DeckError(path, line, f"cell {cell['id']}: sweep-{name} names no parameter (param-{name}=...)")
+    try:
+        return [coerce(cell, {name: value.strip()})[name] for value in text.split(",")]
+    except ValueError as error:
+        raise DeckError(path, line, f"cell {cell['id']}: sweep-{name}: {error}") from None
 
 
 def resolve_includes(cells, path):

@@ -3,7 +3,7 @@ import html
 
 import markdown
 
-from deck import code, fragments, images, mathematics, results
+from deck import claims, code, fragments, images, mathematics, results
 
 EXTENSIONS = ["tables", "attr_list", "md_in_html", "sane_lists"]
 
@@ -11,10 +11,12 @@ EXTENSIONS = ["tables", "attr_list", "md_in_html", "sane_lists"]
 class Renderer:
     """One Markdown instance for a deck, reset per slide; unchanged slides come from a cache (for --watch)."""
 
-    def __init__(self, path, recorded):
+    def __init__(self, path, recorded, deck_claims=(), deck_charts=()):
         self.md = markdown.Markdown(extensions=EXTENSIONS + [
             code.makeExtension(), mathematics.makeExtension(), fragments.makeExtension(),
-            images.makeExtension(), results.makeExtension()])
+            images.makeExtension(), results.makeExtension(),
+            claims.makeExtension(claims=list(deck_claims), charts=list(deck_charts),
+                                 results=results.for_browser(recorded)["results"])])
         self.md.deck_path, self.md.deck_results = path, recorded
         self.cache = {}
 

@@ -19,7 +19,7 @@ from demos import cpp, interpreters
 from demos.containment import Containment
 from demos.machine import fingerprint
 from demos.params import coerce
-from demos.sampler import Sampler
+from demos.sampler import Sampler, yield_to_cell
 
 SAMPLE_S = 0.001
 OUTPUT_KEPT = 64 * 1024           # bytes of each stream kept in the result
@@ -64,6 +64,7 @@ def run_once(cell, argv, params, workdir):
         box.close()
         raise
     sampler = Sampler(proc.pid, started, box.tasks)
+    unyield = yield_to_cell()  # after the spawn: the cell keeps the normal policy
     buffers = {proc.stdout: bytearray(), proc.stderr: bytearray()}
     totals = {proc.stdout: 0, proc.stderr: 0}
     selector = selectors.DefaultSelector()
@@ -109,6 +110,7 @@ def run_once(cell, argv, params, workdir):
             exited = (status, rusage)
             ended = time.time()
         proc.returncode = os.waitstatus_to_exitcode(exited[0])
+        unyield()
         sampler.close()
         box.close()
         for stream in buffers:
@@ -134,6 +136,7 @@ def run_once(cell, argv, params, workdir):
         "truncated": any(totals[s] > len(buffers[s]) for s in buffers),
         "containment": box.kind,
         "timeline": sampler.timeline(cell_start, cell_end),
+        "values": timing.get("values", {}) if timing else {},  # emit(name, number) in the cell: for claims
     }
 
 
@@ -170,6 +173,8 @@ def summarise(runs):
         "cpu_utilisation": median([(run["user_s"] + run["sys_s"]) / run["wall_s"] for run in ok if run["wall_s"]]),
         "voluntary_ctxt": median([run["voluntary_ctxt"] for run in ok]),
         "involuntary_ctxt": median([run["involuntary_ctxt"] for run in ok]),
+        "values": {name: median([run["values"][name] for run in ok if name in run.get("values", {})])
+                   for name in sorted({name for run in ok for name in run.get("values", {})})},
     }
 
 

@@ -34,15 +34,30 @@ def facts():
     }
 
 
+def emitter(values):
+    """emit(name, number): a named number of the run (a race's final count, a latency) for claims to check."""
+    def emit(name, value):
+        if not isinstance(name, (str, type(u""))) or not name.replace("_", "a").isalnum() or name[0].isdigit():
+            raise ValueError("emit: the name must be an identifier, got %r" % (name,))
+        if isinstance(value, bool) or not isinstance(value, (int, float)) and type(value).__name__ != "long":
+            raise TypeError("emit: %s must be a number, got %r" % (name, value))
+        value = float(value)
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueError("emit: %s must be finite, got %r" % (name, value))
+        values[name] = value
+    return emit
+
+
 def run(spec):
-    namespace = {"__name__": "__main__", "__builtins__": __builtins__}
+    values = {}
+    namespace = {"__name__": "__main__", "__builtins__": __builtins__, "emit": emitter(values)}
     namespace.update(spec["params"])
     exec(compile(spec["setup"], "<setup>", "exec", FLAGS, True), namespace)
     code = compile(spec["source"], "<cell %s>" % spec["id"], "exec", FLAGS, True)
     start, t0 = time.time(), clock()
     exec(code, namespace)
     t1 = clock()
-    return {"cell_s": t1 - t0, "start": start, "end": start + (t1 - t0)}
+    return {"cell_s": t1 - t0, "start": start, "end": start + (t1 - t0), "values": values}
 
 
 def main():

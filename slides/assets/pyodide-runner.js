@@ -14,7 +14,8 @@
     "import io, json, sys, time, contextlib",
     "def gil_run(spec_json):",
     "    spec = json.loads(spec_json)",
-    "    ns = {'__name__': '__main__'}",
+    "    values = {}",
+    "    ns = {'__name__': '__main__', 'emit': lambda name, value: values.__setitem__(name, float(value))}",
     "    ns.update(spec['params'])",
     "    out, err = io.StringIO(), io.StringIO()",
     "    status, wall0 = 'ok', time.perf_counter()",
@@ -28,7 +29,7 @@
     "        except BaseException:",
     "            import traceback; traceback.print_exc(); status, cell_s = 'error', None",
     "    return json.dumps({'status': status, 'cell_s': cell_s, 'wall_s': time.perf_counter() - wall0,",
-    "                       'stdout': out.getvalue()[-65536:], 'stderr': err.getvalue()[-65536:]})",
+    "                       'stdout': out.getvalue()[-65536:], 'stderr': err.getvalue()[-65536:], 'values': values})",
   ].join("\n");
 
   function load(onProgress) {
@@ -59,6 +60,15 @@
     return n ? (n % 2 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2) : null;
   }
 
+  function medianValues(runs) {  // what the cell emitted, median over the ok runs (as the runner's summary)
+    var out = {};
+    runs.forEach(function (r) { Object.keys(r.values || {}).forEach(function (name) { out[name] = null; }); });
+    Object.keys(out).forEach(function (name) {
+      out[name] = median(runs.filter(function (r) { return name in r.values; }).map(function (r) { return r.values[name]; }));
+    });
+    return out;
+  }
+
   function run(cell, params, onProgress) {
     return load(onProgress).then(function (pyodide) {
       var spec = JSON.stringify({id: cell.id, setup: cell.setup, source: cell.source, params: params});
@@ -78,7 +88,8 @@
         runs: runs,
         summary: {median_cell_s: median(times), min_cell_s: times.length ? Math.min.apply(null, times) : null,
                   max_cell_s: times.length ? Math.max.apply(null, times) : null,
-                  median_wall_s: median(runs.map(function (r) { return r.wall_s; }))}
+                  median_wall_s: median(runs.map(function (r) { return r.wall_s; })),
+                  values: medianValues(ok)}
       };
     });
   }
