@@ -2,7 +2,8 @@
 
 `[[benchmarked-on]]` becomes the machines and interpreters the numbers come
 from; `[[results-comparison]]` a table across every results file, with the
-original talk's 2015 figures as a quoted row that is clearly not ours.
+original talk's figures (early 2018, on a MacBook Air of early 2015) as a quoted row that is
+clearly not ours.
 """
 import glob
 import html
@@ -74,7 +75,7 @@ def _row(machine, interp, seq, threads, procs=None, native=(None, None), quoted=
 
 
 def comparison(files):
-    rows = [_row(SEED["machine"] + " — quoted from the 2015 talk, not measured by us", SEED["interpreter"],
+    rows = [_row(SEED["machine"] + " — quoted from the original talk (early 2018), not measured by us", SEED["interpreter"],
                  SEED["sequential"], SEED["threads"], quoted=True)]
     for data in files:
         interps = []

@@ -88,7 +88,7 @@ class Parser:
         token = self.peek(kind, value)
         if token is None:
             found = self.tokens[self.at][1] if self.at < len(self.tokens) else "the end"
-            raise ClaimError(f"expected {what or value or kind}, found {found!r}")
+            raise ClaimError(f"expected {what or repr(value) if value else what or kind}, found {found!r}")
         self.at += 1
         return token
 

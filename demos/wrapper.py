@@ -13,6 +13,7 @@ prints its traceback and exits 1.
 """
 import __future__
 import json
+import os
 import sys
 import time
 
@@ -80,4 +81,6 @@ def main():
 
 
 if __name__ == "__main__":
+    if sys.path and os.path.abspath(sys.path[0]) == os.path.dirname(os.path.abspath(__file__)):
+        del sys.path[0]  # run as a script: a cell's `import selectors` must be the standard library's
     sys.exit(main())

@@ -80,7 +80,7 @@ def test_tables():
 def test_results_directives_without_results_say_how_to_record():
     html = render("[[benchmarked-on]]\n\n[[results-comparison]]")
     assert html.count("make record") == 2
-    assert "0.632690191269" not in html and "0.633 s" in html and "quoted from the 2015 talk" in html
+    assert "0.632690191269" not in html and "0.633 s" in html and "quoted from the original talk (early 2018)" in html
 
 
 def test_results_directives_show_recorded_machines_and_ratios():

@@ -23,6 +23,8 @@ def test_pdf_has_one_page_per_slide_and_the_slides_text(tmp_path):
     for phrase in ("TALK ABOUT GIL", "GLOBAL INTERPRETER LOCK", "REFERENCE COUNTING WITH THREADS", "THANK YOU",
                    "Should have been 0", "0.9114282608"):
         assert phrase.lower() in text.lower(), phrase
+    assert "▶ Run" not in text and "Live runs need the server" not in text  # the controls stay on screen
+    assert "holds" in text and "cell " in text  # verdicts and recorded results are printed
     pages = text.split("\f")
     assert all(page.strip() for page in pages[:slides]), "a blank page"
 
