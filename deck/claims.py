@@ -87,8 +87,7 @@ def render(claim, outcome):
     """The claim's HTML; slides/assets/claims.js builds the same elements after a live run."""
     esc = html.escape
     machines = sorted({unit["machine"] for unit in outcome["units"]})
-    details = [f'<code>{esc(pretty(claim["text"]))}</code>'] + [esc(grammar.unit_text(claim, unit))
-                                                               for unit in outcome["units"] if unit["holds"] is not None]
+    details = [f'<code>{esc(pretty(claim["text"]))}</code>'] + [esc(text) for text in grammar.unit_texts(claim, outcome)]
     if machines:
         details.append(esc("recorded on " + ", ".join(machines)))
     return (f'<div class="claim" data-claim="{claim["id"]}" data-verdict="{outcome["verdict"]}">'
@@ -134,7 +133,7 @@ def panel_svg(label, lines, param):
              f'<line class="axis" x1="{left}" y1="{h - bottom}" x2="{w - 10}" y2="{h - bottom}"/>',
              f'<line class="axis" x1="{left}" y1="{top}" x2="{left}" y2="{h - bottom}"/>']
     for x in xs:
-        parts.append(f'<text x="{lx(x):.1f}" y="{h - bottom + 18}" text-anchor="middle">{esc(grammar.number(x))}</text>')
+        parts.append(f'<text x="{lx(x):.1f}" y="{h - bottom + 18}" text-anchor="middle">{x:g}</text>')
     parts.append(f'<text x="{(left + w) / 2}" y="{h - 6}" text-anchor="middle">{esc(param)}</text>')
     for y in (0, top_y / 2, top_y / 1.1):
         parts.append(f'<text x="{left - 6}" y="{ly(y) + 5:.1f}" text-anchor="end">{esc(grammar.number(y))}</text>')

@@ -88,7 +88,7 @@ class Parser:
         token = self.peek(kind, value)
         if token is None:
             found = self.tokens[self.at][1] if self.at < len(self.tokens) else "the end"
-            raise ClaimError(f"expected {what or repr(value) if value else what or kind}, found {found!r}")
+            raise ClaimError(f"expected {what or (repr(value) if value else kind)}, found {found!r}")
         self.at += 1
         return token
 
@@ -102,7 +102,7 @@ class Parser:
         count = None
         if self.peek("name", "in"):
             self.take()
-            n, of = int(float(self.take("number")[1])), None
+            n = int(float(self.take("number")[1]))
             self.take("name", "of")
             of = int(float(self.take("number")[1]))
             self.take("name", "runs")
@@ -172,16 +172,9 @@ class Parser:
 
     @staticmethod
     def pin_value(cell, name, text):
-        decl = cell["params"].get(name)
-        if decl is None:
-            raise ClaimError(f"cell {cell['id']} has no parameter {name!r}")
+        """The pinned value, type- and range-checked as a run's parameter is."""
         try:
-            value = float(text) if decl["type"] != "choice" else text
-            value = int(value) if decl["type"] == "int" and value == int(value) else value
-        except ValueError:
-            raise ClaimError(f"parameter {name}: bad value {text!r}") from None
-        try:
-            return coerce(cell, {name: value})[name]
+            return coerce(cell, {name: text.strip()})[name]
         except ValueError as error:
             raise ClaimError(str(error)) from None
 
@@ -316,6 +309,7 @@ def evaluate(claim, results, focus=None):
         if focus_ids is not None and not focus_ids & {id(r) for r in chosen}:
             continue
         unit = {"machine": machine, "interpreters": list(dict.fromkeys(r["interpreter"]["name"] for r in chosen if r)),
+                "params": {k: v for r in chosen if r for k, v in r.get("params", {}).items()},
                 "value": None, "holds": None}
         if all(chosen):
             if claim["count"]:
@@ -375,9 +369,24 @@ def format_value(claim, measured):
     return number(low) if number(low) == number(high) else f"{number(low)}–{number(high)}"
 
 
-def unit_text(claim, unit):
-    value = f"{unit['value'][0]} of {unit['value'][1]} runs" if claim["count"] else number(unit["value"])
-    return f"{' vs '.join(unit['interpreters'])}: {value}"
+def _param_text(value):
+    """A parameter's value as JavaScript's String() writes it (2.0 → 2), for the same text in both."""
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
+def unit_texts(claim, outcome, which=lambda unit: unit["holds"] is not None):
+    """'interpreter: value' for each evaluation `which` picks; with the parameters that tell two apart."""
+    units = outcome["units"]
+    varying = sorted({k for u in units for k in u["params"]
+                      if len({json.dumps(v["params"].get(k)) for v in units}) > 1})
+    machines = len({u["machine"] for u in units}) > 1
+    texts = []
+    for unit in filter(which, units):
+        label = (unit["machine"] + " " if machines else "") + " vs ".join(unit["interpreters"]) \
+            + "".join(f" {k}={_param_text(unit['params'].get(k))}" for k in varying)
+        value = f"{unit['value'][0]} of {unit['value'][1]} runs" if claim["count"] else number(unit["value"])
+        texts.append(f"{label}: {value}")
+    return texts
 
 
 def sentence(claim, outcome):
@@ -389,13 +398,8 @@ def verdict_text(claim, outcome):
     """'holds', 'does not hold on this machine: cpython-3.9.18: 0.82' or 'not measured here'."""
     text = VERDICTS[outcome["verdict"]]
     if outcome["verdict"] == "fails":
-        text += ": " + ", ".join(unit_text(claim, u) for u in outcome["units"] if not u["holds"])
+        text += ": " + ", ".join(unit_texts(claim, outcome, lambda unit: unit["holds"] is False))
     return text
-
-
-def for_manifest(claim):
-    """The claim as site/cells.json carries it (selectors as lists)."""
-    return json.loads(json.dumps(claim))
 
 
 def table(claims, results):

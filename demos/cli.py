@@ -116,9 +116,8 @@ def print_claims(deck_claim_list, results):
     for claim, outcome in rows:
         verdict = claims.VERDICTS[outcome["verdict"]]
         print(f"{claim['line']:>5}  {verdict:29}  {outcome['value']:14}  {claim['text']}")
-        for unit in outcome["units"]:  # where a claim fails, each evaluation that does
-            if unit["holds"] is False:
-                print(f"{'':>5}  {'':29}  {'':14}    fails on {unit['machine']}: {claims.unit_text(claim, unit)}")
+        if outcome["verdict"] == "fails":  # which interpreters, with which numbers
+            print(f"{'':>5}  {'':29}  {'':14}    {claims.verdict_text(claim, outcome)}")
     counts = {v: sum(o["verdict"] == v for _, o in rows) for v in claims.VERDICTS}
     print(f"{len(rows)} claims: {counts['holds']} hold, {counts['fails']} do not hold, "
           f"{counts['unmeasured']} not measured here")

@@ -31,13 +31,15 @@ def static_page(browser, tmp_path_factory):
 
 def in_browser(page, claim, results):
     return page.evaluate("""([claim, results]) => { const o = GilClaims.evaluate(claim, results);
-        return [o.verdict, o.value, GilClaims.sentence(claim, o), GilClaims.verdictText(claim, o)]; }""",
+        return [o.verdict, o.value, GilClaims.sentence(claim, o), GilClaims.verdictText(claim, o),
+                GilClaims.unitTexts(claim, o)]; }""",
                          [json.loads(json.dumps(claim)), results])
 
 
 def in_python(claim, results):
     outcome = claims.evaluate(claim, results)
-    return [outcome["verdict"], outcome["value"], claims.sentence(claim, outcome), claims.verdict_text(claim, outcome)]
+    return [outcome["verdict"], outcome["value"], claims.sentence(claim, outcome), claims.verdict_text(claim, outcome),
+            claims.unit_texts(claim, outcome)]
 
 
 def test_the_browser_evaluates_every_claim_of_the_deck_as_the_build_did(static_page):
@@ -69,11 +71,16 @@ CASES = [  # (claim, results): verdicts of every kind, counts, pins, parameters,
      [result("switch-interval", "3.11", 0.2, params={"INTERVAL": x, "TOTAL_WORK": 10000000}, voluntary_ctxt=n)
       for x, n in ((0.0001, 1234), (0.005, 90), (0.02, 31))]),
     ("countdown-threads / countdown-sequential >= 1.3", [result("countdown-threads", "2.7", 0.26)]),
+    ("convoy.beside_process / convoy.alone <= 1.1",  # a sweep: the parameter tells the evaluations apart
+     [result("convoy", "3.11", 1.2, params={"TRIPS": 200, "INTERVAL": x}, values={"alone": 180, "beside_process": p})
+      for x, p in ((0.0001, 190), (0.005, 185.5), (0.02, 250))]
+     + [result("convoy", "2.7", 0.2, machine="laptop", values={"alone": 180, "beside_process": 170})]),
 ]
 
 
 @pytest.mark.parametrize("text, results", CASES, ids=["fails", "each-interpreter", "count", "params-values",
-                                                      "interpreters-compared", "pinned-sweep", "unmeasured"])
+                                                      "interpreters-compared", "pinned-sweep", "unmeasured",
+                                                      "sweep-and-machines"])
 def test_the_browser_and_python_agree(static_page, text, results):
     assert in_browser(static_page, parse(text), results) == in_python(parse(text), results)
 

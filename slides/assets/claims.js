@@ -155,7 +155,9 @@
     units(claim, results).forEach(function (u) {
       var chosen = u.chosen;
       if (focus && !chosen.some(function (r) { return focus.indexOf(r) >= 0; })) return;
-      var unit = {machine: u.machine, value: null, holds: null,
+      var params = {};
+      chosen.forEach(function (r) { if (r) Object.assign(params, r.params || {}); });
+      var unit = {machine: u.machine, value: null, holds: null, params: params,
                   interpreters: chosen.filter(Boolean).map(function (r) { return r.interpreter.name; })
                     .filter(function (n, i, a) { return a.indexOf(n) === i; }),
                   live: chosen.some(function (r) { return liveResults.has(r); })};
@@ -217,9 +219,18 @@
     var low = number(Math.min.apply(null, values)), high = number(Math.max.apply(null, values));
     return low === high ? low : low + "–" + high;
   }
-  function unitText(claim, unit) {
-    var v = claim.count ? unit.value[0] + " of " + unit.value[1] + " runs" : number(unit.value);
-    return unit.interpreters.join(" vs ") + ": " + v;
+  function unitTexts(claim, outcome, which) {
+    var units = outcome.units, keys = {};
+    units.forEach(function (u) { Object.keys(u.params).forEach(function (k) { keys[k] = true; }); });
+    var varying = Object.keys(keys).sort().filter(function (k) {
+      return new Set(units.map(function (v) { return JSON.stringify(v.params[k]); })).size > 1;
+    });
+    var machines = new Set(units.map(function (u) { return u.machine; })).size > 1;
+    return units.filter(which || function (u) { return u.holds !== null; }).map(function (unit) {
+      var label = (machines ? unit.machine + " " : "") + unit.interpreters.join(" vs ") +
+        varying.map(function (k) { return " " + k + "=" + String(unit.params[k]); }).join("");
+      return label + ": " + (claim.count ? unit.value[0] + " of " + unit.value[1] + " runs" : number(unit.value));
+    });
   }
   function sentence(claim, outcome) {
     return (claim.sentence || "{claim} = {value}").split("{value}").join(outcome.value).split("{claim}").join(claim.text);
@@ -227,8 +238,7 @@
   function verdictText(claim, outcome) {
     var text = VERDICTS[outcome.verdict];
     if (outcome.verdict === "fails") {
-      text += ": " + outcome.units.filter(function (u) { return !u.holds; })
-        .map(function (u) { return unitText(claim, u); }).join(", ");
+      text += ": " + unitTexts(claim, outcome, function (u) { return u.holds === false; }).join(", ");
     }
     return text;
   }
@@ -247,7 +257,7 @@
     code.textContent = pretty(claim.text);
     detail.textContent = "";
     detail.appendChild(code);
-    var parts = outcome.units.filter(function (u) { return u.holds !== null; }).map(function (u) { return unitText(claim, u); });
+    var parts = unitTexts(claim, outcome);
     if (machines.length) parts.push((live ? "live run on " : "recorded on ") + machines.join(", "));
     detail.appendChild(document.createTextNode(parts.map(function (p) { return " · " + p; }).join("")));
   }
@@ -270,5 +280,6 @@
     });
   }
 
-  window.GilClaims = {shown: shown, evaluate: evaluate, number: number, verdictText: verdictText, sentence: sentence};
+  window.GilClaims = {shown: shown, evaluate: evaluate, number: number, verdictText: verdictText, sentence: sentence,
+                      unitTexts: unitTexts};
 })();
