@@ -156,6 +156,9 @@
       });
       pair.appendChild(stack);
       out.textContent = "";
+      out.appendChild(h("div", {"class": "demo-stats"}, [h("span", {"class": "demo-headline", text: results.map(function (r) {
+        return r.interpreter.name.replace("cpython-", "") + " " + secs(r.summary.median_cell_s);
+      }).join(" vs ")})]));  // the pair's headline, in body-size type like a single result's
       out.appendChild(pair);
       return;
     }
