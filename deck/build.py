@@ -20,6 +20,7 @@ import time
 
 import jinja2
 
+from deck import claims as deck_claims
 from deck import results as shown_results
 from deck.cells import collect_cells
 from deck.code import pygments_css
@@ -46,7 +47,7 @@ VENDORED = [
     ("katex/dist/fonts", "vendor/katex/fonts"),
     ("pyodide", "pyodide"),
 ]
-SCRIPTS = ["timeline.js", "pyodide-runner.js", "demos.js"]  # loaded after the first slide, in this order, when present
+SCRIPTS = ["timeline.js", "pyodide-runner.js", "claims.js", "demos.js"]  # loaded after the first slide, in this order, when present
 INLINE_FONT = re.compile(r"url\(data:font/(\w+);base64,([A-Za-z0-9+/=]+)\)")
 # Python the browser runs in Pyodide (site/py/): the host's own wrapper and summary, so results match
 BROWSER_PYTHON = [WRAPPER, os.path.join(os.path.dirname(WRAPPER), "summary.py")]
@@ -99,7 +100,10 @@ class Deck:
         lines = self.text.split("\n")
         self.meta, start = split_front_matter(lines, path)
         self.slides = split_slides(lines[start:], start + 1, path)  # reads the fences, once
-        self.cells = collect_cells([fence for slide in self.slides for fence in slide.fences], path)
+        fences = [fence for slide in self.slides for fence in slide.fences]
+        self.cells = collect_cells(fences, path)
+        self.claims = deck_claims.collect(lines, path, self.cells, fences=fences)
+        self.charts = deck_claims.collect_charts(lines, path, self.cells, fences=fences)
 
 
 class Builder:
@@ -118,15 +122,18 @@ class Builder:
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE_DIR), autoescape=True,
                                       undefined=jinja2.StrictUndefined)
 
-    def _results(self, cells):
+    def _results(self, deck):
         """The renderer and site/results.js, made again only when a results file or what the cells say of
-        results (baselines, side-by-side options) changed: results are on slides."""
+        results (baselines, side-by-side options, claims, charts) changed: results are on slides."""
         files = [(path, os.stat(path).st_mtime_ns, os.stat(path).st_size)
                  for path in sorted(glob.glob(os.path.join(self.results_dir, "*.json")))]
-        key = (files, [(cell["id"], cell["baseline"], cell["compare"]) for cell in cells])
+        cells = deck.cells
+        key = (files, [(cell["id"], cell["baseline"], cell["compare"]) for cell in cells],
+               json.dumps([deck.claims, deck.charts], sort_keys=True))
         if key != self.results_key:
             recorded = results.load(self.results_dir)
-            self.renderer = Renderer(self.deck, shown_results.shown(recorded, cells), self.katex)
+            self.renderer = Renderer(self.deck, shown_results.shown(recorded, cells), self.katex,
+                                     deck.claims, deck.charts)
             self.results_js = "window.GIL_RESULTS = " + json.dumps(results.for_browser(recorded, cells)) + ";\n"
             self.results_key = key
         return self.renderer, self.results_js
@@ -140,7 +147,7 @@ class Builder:
 
     def _build(self, dirty):
         deck = Deck(self.deck)
-        renderer, results_js = self._results(deck.cells)
+        renderer, results_js = self._results(deck)
         slides_html, images = renderer.sections(deck.slides)
         scripts = [name for name in SCRIPTS if os.path.exists(os.path.join(ASSETS, name))]
         styles = [name for name in ("deck.css", "demos.css") if os.path.exists(os.path.join(ASSETS, name))]
@@ -155,7 +162,7 @@ class Builder:
             "live.js": "window.GIL_LIVE = false;  // the live server answers this file with true\n",
         }
         # every page written here changes with a build: the server sends them uncached ("fresh")
-        manifest = manifest_module.assemble(self.deck, deck.cells, fresh=sorted([*pages, "cells.json", "cells.js"]))
+        manifest = manifest_module.assemble(self.deck, deck.cells, claims=deck.claims, fresh=sorted([*pages, "cells.json", "cells.js"]))
         pages["cells.json"] = json.dumps(manifest, indent=1)
         pages["cells.js"] = "window.GIL_CELLS = " + json.dumps(manifest) + ";\n"
         if dirty and os.path.isdir(self.out):

@@ -8,6 +8,7 @@ import re
 
 from deck.errors import DeckError
 from demos import selectors
+from demos.params import coerce
 
 CELL_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 LANGUAGES = ("python", "cpp")
@@ -15,7 +16,7 @@ DEFAULTS = {"timeout": 30.0, "repeat": 1, "memory_mb": 1024}
 CELL_KEYS = {"timeout", "repeat", "memory", "interpreters", "native", "browser", "include", "group", "needs",
              "record", "baseline", "packages", "output"}
 NEEDS = ("threads", "processes", "native", "cpp")  # why a cell cannot run in the browser
-CHOICES = {"browser": ("false", "true", "only"), "record": ("default", "all"), "output": ("text", "latex")}
+CHOICES = {"browser": ("false", "true", "only"), "output": ("text", "latex")}
 
 
 def parse_param(name, spec, path, line):
@@ -99,12 +100,15 @@ def cell_from_fence(fence, path):
             "hidden": "hidden" in fence.classes, **DEFAULTS,
             "interpreters": ["2.7", "3"] if fence.language == "python" else [],
             "native": False, "browser": False, "includes": [], "group": None, "params": {},
-            "needs": [], "record": "default", "baseline": None, "packages": [], "output": "text", "compare": {}}
+            "needs": [], "record": "default", "baseline": None, "packages": [], "output": "text", "compare": {},
+            "sweep": {}}
     for key, value in fence.attrs.items():
         if key.startswith("param-"):
             cell["params"][key[6:]] = parse_param(key[6:], value, path, line)
         elif key.startswith("compare-"):
             cell["compare"][key[8:]] = parse_compare(key[8:], value, path, line)
+        elif key.startswith("sweep-"):
+            continue  # checked below, once every parameter is known
         elif key not in CELL_KEYS:
             raise DeckError(path, line, f"cell {fence.id}: unknown attribute {key!r}")
         elif key == "timeout":
@@ -117,7 +121,7 @@ def cell_from_fence(fence, path):
             cell[key] = _bool(value, key, path, line)
         elif key == "browser":
             cell[key] = {"false": False, "true": True, "only": "only"}[_choice(value, key, path, line)]
-        elif key in ("record", "output"):
+        elif key == "output":
             cell[key] = _choice(value, key, path, line)
         elif key == "interpreters":
             try:
@@ -134,6 +138,15 @@ def cell_from_fence(fence, path):
             cell["includes" if key == "include" else key] = _names(value)
         elif key in ("group", "baseline"):
             cell[key] = value
+        elif key == "record":
+            try:
+                selectors.parse(value if value not in ("default", "all") else "any")
+            except ValueError as error:
+                raise DeckError(path, line, f"cell {fence.id}: record= is default, all or a selector: {error}") from None
+            cell["record"] = value
+    for key, value in fence.attrs.items():
+        if key.startswith("sweep-"):
+            cell["sweep"][key[6:]] = parse_sweep(cell, key[6:], value, path, line)
     implied = [need for need, applies in (("native", cell["native"]), ("cpp", fence.language == "cpp")) if applies]
     cell["needs"] += [need for need in implied if need not in cell["needs"]]
     if cell["browser"] and cell["needs"]:
@@ -143,6 +156,16 @@ def cell_from_fence(fence, path):
         raise DeckError(path, line, f"cell {fence.id}: packages= are installed only in the browser: "
                                     "add browser=true or browser=only")
     return cell
+
+
+def parse_sweep(cell, name, text, path, line):
+    """`sweep-INTERVAL="0.0001,0.001,0.005,0.02"`: values `demos record` runs the cell with, one run set each."""
+    if name not in cell["params"]:
+        raise DeckError(path, line, f"cell {cell['id']}: sweep-{name} names no parameter (param-{name}=...)")
+    try:
+        return [coerce(cell, {name: value.strip()})[name] for value in text.split(",")]
+    except ValueError as error:
+        raise DeckError(path, line, f"cell {cell['id']}: sweep-{name}: {error}") from None
 
 
 def resolve_includes(cells, path):

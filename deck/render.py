@@ -7,19 +7,20 @@ from markdown.extensions.md_in_html import MarkdownInHtmlExtension
 from markdown.extensions.sane_lists import SaneListExtension
 from markdown.extensions.tables import TableExtension
 
-from deck import code, fragments, images, mathematics, results
+from deck import claims, code, fragments, images, mathematics, results
 from deck.source import Source
+from demos import results as recorded_results
 
 
 class Renderer:
     """One Markdown instance for a deck, reset per slide; unchanged slides come from a cache (for --watch).
 
     Every extension gets what it needs as config: `source` (the lines being converted, where they are in
-    the deck, their fences), the recorded results, the KaTeX renderer (deck.katex.Katex: its owner closes
+    the deck, their fences), the recorded results, the claims and charts, the KaTeX renderer (deck.katex.Katex: its owner closes
     it). A new feature is one more line here.
     """
 
-    def __init__(self, path, recorded, katex):
+    def __init__(self, path, recorded, katex, deck_claims=(), deck_charts=()):
         self.source = Source(path)
         self.images = images.ImagesExtension(source=self.source)
         self.md = markdown.Markdown(extensions=[
@@ -29,6 +30,8 @@ class Renderer:
             fragments.FragmentsExtension(),
             self.images,
             results.ResultsExtension(shown=recorded, source=self.source),
+            claims.ClaimExtension(claims=list(deck_claims), charts=list(deck_charts),
+                                  results=recorded_results.for_browser(recorded["files"])["results"]),
         ])
         self.cache = {}
 

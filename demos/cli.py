@@ -1,10 +1,10 @@
-"""`python -m demos list | run | record | interpreters`: the runner from the shell."""
+"""`python -m demos list | run | record | interpreters | claims`: the runner from the shell."""
 import argparse
 import json
 import sys
 
 from deck.errors import DeckError
-from demos import interpreters, manifest, paths
+from demos import claims, interpreters, manifest, paths, results
 from demos.record import record
 from demos.request import GIL_SWITCH, REPEATS, START_METHODS, check_request
 from demos.runner import run_cell
@@ -88,8 +88,49 @@ def cmd_run(args):
 
 
 def cmd_record(args):
-    path = record(manifest.load(args.deck)["cells"], out=args.out)
+    deck = manifest.load(args.deck)
+    path = record(deck["cells"], out=args.out)
     print(f"wrote {path}")
+    print_claims(deck["claims"], read_results([path]))
+
+
+def read_results(paths):
+    """Every result of the given results files, each with its machine; a bad file is a UsageError."""
+    found = []
+    for path in paths:
+        try:
+            found += results.for_browser([results.read(path)])["results"]
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise UsageError(f"results file {path}: {error!r}") from None
+    return found
+
+
+def print_claims(deck_claim_list, results):
+    """The claims table; returns how many measured claims do not hold."""
+    rows = claims.table(deck_claim_list, results)
+    print(f"{'line':>5}  {'verdict':29}  {'value':14}  claim")
+    for claim, outcome in rows:
+        verdict = claims.VERDICTS[outcome["verdict"]]
+        print(f"{claim['line']:>5}  {verdict:29}  {outcome['value']:14}  {claim['text']}")
+        if outcome["verdict"] == "fails":  # which interpreters, with which numbers
+            print(f"{'':>5}  {'':29}  {'':14}    {claims.verdict_text(claim, outcome)}")
+    counts = {v: sum(o["verdict"] == v for _, o in rows) for v in claims.VERDICTS}
+    print(f"{len(rows)} claims: {counts['holds']} hold, {counts['fails']} do not hold, "
+          f"{counts['unmeasured']} not measured here")
+    return counts["fails"]
+
+
+def cmd_claims(args):
+    deck_claim_list = manifest.load(args.deck)["claims"]
+    recorded = read_results(args.results or results.files_in(paths.RESULTS))
+    if args.json:
+        rows = claims.table(deck_claim_list, recorded)
+        json.dump([{"line": claim["line"], "claim": claim["text"], "on": claim["on_text"],
+                    "sentence": claims.sentence(claim, outcome), "verdict": outcome["verdict"],
+                    "value": outcome["value"], "units": outcome["units"]} for claim, outcome in rows], sys.stdout)
+        print()
+        return 1 if any(outcome["verdict"] == "fails" for _, outcome in rows) else 0
+    return 1 if print_claims(deck_claim_list, recorded) else 0
 
 
 def parser():
@@ -111,14 +152,18 @@ def parser():
     rec = sub.add_parser("record", help="run every demo here and write results/<machine>.json")
     rec.add_argument("--out", help="results file (default: results/<machine>.json)")
     rec.set_defaults(func=cmd_record)
+    check = sub.add_parser("claims", help="every claim of the deck with its value and verdict "
+                                          "(exit 1 when a measured claim does not hold)")
+    check.add_argument("--results", action="append", metavar="FILE", help="results file(s) (default: results/*.json)")
+    check.add_argument("--json", action="store_true", help="print the claims as one JSON list")
+    check.set_defaults(func=cmd_claims)
     return p
 
 
 def main(argv=None):
     args = parser().parse_args(argv)
     try:
-        args.func(args)
+        return args.func(args) or 0
     except (UsageError, DeckError, OSError) as error:
         print(f"python -m demos: {error}", file=sys.stderr)
         return 2
-    return 0

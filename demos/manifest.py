@@ -6,6 +6,7 @@ and the benches `load` it from the Markdown the same way; the server `read`s the
 import json
 import os
 
+from deck import claims
 from deck.cells import collect_cells
 from deck.fences import find_fences
 from demos import paths
@@ -25,7 +26,8 @@ def load(deck=paths.DECK):
     """Parse the deck's Markdown (without rendering it); a mistake raises deck.errors.DeckError."""
     with open(deck, encoding="utf-8") as f:
         lines = f.read().split("\n")
-    return assemble(deck, collect_cells(find_fences(lines, deck), deck))
+    cells = collect_cells(find_fences(lines, deck), deck)
+    return assemble(deck, cells, claims=claims.collect(lines, deck, cells))
 
 
 def read(site_dir):

@@ -19,18 +19,22 @@ def files_in(results_dir):
     return sorted(glob.glob(os.path.join(results_dir, "*.json")))
 
 
+def read(path):
+    """One results file, named by its file name; OSError or ValueError when it cannot be read."""
+    with open(path, encoding="utf-8") as f:
+        data = json.load(f)
+    data["file"] = os.path.basename(path)
+    return data
+
+
 def load(results_dir=paths.RESULTS):
     """Every results file, by name; an unreadable one is skipped with a warning, not fatal."""
     files = []
     for path in files_in(results_dir):
         try:
-            with open(path, encoding="utf-8") as f:
-                data = json.load(f)
+            files.append(read(path))
         except (OSError, ValueError) as error:
             print(f"warning: skipping results file {path}: {error}")
-            continue
-        data["file"] = os.path.basename(path)
-        files.append(data)
     return files
 
 

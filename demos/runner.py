@@ -17,7 +17,7 @@ from demos import cpp, interpreters, paths
 from demos.containment import Containment, limits
 from demos.machine import fingerprint
 from demos.request import GIL_SWITCH
-from demos.sampler import Sampler
+from demos.sampler import Sampler, yield_to_cell
 from demos.summary import summarise
 
 SAMPLE_S = 0.001
@@ -70,6 +70,7 @@ def run_once(cell, argv, params, workdir, implementation=None, gil=None, start_m
         box.close()
         raise
     sampler = Sampler(proc.pid, started, box.tasks, jvm=implementation == "Jython")
+    unyield = yield_to_cell()  # after the spawn: the cell keeps the normal policy
     buffers = {proc.stdout: bytearray(), proc.stderr: bytearray()}
     totals = {proc.stdout: 0, proc.stderr: 0}
     selector = selectors.DefaultSelector()
@@ -115,6 +116,7 @@ def run_once(cell, argv, params, workdir, implementation=None, gil=None, start_m
             exited = (status, rusage)
             ended = time.time()
         proc.returncode = os.waitstatus_to_exitcode(exited[0])
+        unyield()
         sampler.close()
         box.close()
         for stream in buffers:
@@ -145,6 +147,7 @@ def run_once(cell, argv, params, workdir, implementation=None, gil=None, start_m
         "containment": box.kind,
         "gil_enabled": timing.get("gil_enabled") if timing else None,
         "timeline": sampler.timeline(cell_start, cell_end),
+        "values": timing.get("values", {}) if timing else {},  # emit(name, number) in the cell: for claims
     }
 
 

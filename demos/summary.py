@@ -32,4 +32,7 @@ def summarise(runs):
         # and how many wanted a CPU (on one or queued for one)
         **{figure: _median((run.get("timeline") or {}).get(figure) for run in ok)
            for figure in ("overlap", "parallelism", "runnable")},
+        # what the cell emit()ted (demos/wrapper.py): named numbers for the claims
+        "values": {name: _median(run["values"][name] for run in ok if name in run.get("values", {}))
+                   for name in sorted({name for run in ok for name in run.get("values") or {}})},
     }

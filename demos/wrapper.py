@@ -71,6 +71,20 @@ def facts():
     }
 
 
+def emitter(values):
+    """emit(name, number): a named number of the run (a race's final count, a latency) for claims to check."""
+    def emit(name, value):
+        if not isinstance(name, (str, type(u""))) or not name.replace("_", "a").isalnum() or name[0].isdigit():
+            raise ValueError("emit: the name must be an identifier, got %r" % (name,))
+        if isinstance(value, bool) or not isinstance(value, (int, float)) and type(value).__name__ != "long":
+            raise TypeError("emit: %s must be a number, got %r" % (name, value))
+        value = float(value)
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueError("emit: %s must be finite, got %r" % (name, value))
+        values[name] = value
+    return emit
+
+
 def load(path):
     with open(path) as f:
         return json.load(f)
@@ -85,7 +99,8 @@ def run(spec, spec_path=None):
         os.environ[SPEC_ENV] = spec_path
     import types
     cell = types.ModuleType("__main__")
-    cell.__dict__.update(spec["params"])
+    values = {}
+    cell.__dict__.update(spec["params"], emit=emitter(values))
     cell.__file__ = os.path.abspath(__file__)  # what a spawned child runs as __main__: this file, below
     wrapper, sys.modules["__main__"] = sys.modules["__main__"], cell
     try:
@@ -96,7 +111,8 @@ def run(spec, spec_path=None):
         t1 = clock()
     finally:
         sys.modules["__main__"] = wrapper  # on 2.7 a module no longer referenced has its globals wiped
-    return {"cell_s": t1 - t0, "start": start, "end": start + (t1 - t0), "gil_enabled": gil_enabled()}
+    return {"cell_s": t1 - t0, "start": start, "end": start + (t1 - t0), "gil_enabled": gil_enabled(),
+            "values": values}
 
 
 def _defines(node, ast):
@@ -116,7 +132,7 @@ def definitions(spec):
     """The setup's and the cell's imports, functions, classes and literal constants, run; nothing else."""
     import ast  # 3.x only: spawn and forkserver came with 3.4
 
-    namespace = dict(spec["params"], __name__="__mp_main__")
+    namespace = dict(spec["params"], __name__="__mp_main__", emit=emitter({}))
     for name, text in (("<setup>", spec["setup"]), ("<cell %s>" % spec["id"], spec["source"])):
         tree = ast.parse(text, name)
         tree.body = [node for node in tree.body if _defines(node, ast)]
@@ -166,6 +182,8 @@ def main():
 
 
 if __name__ == "__main__":
+    if sys.path and os.path.abspath(sys.path[0]) == os.path.dirname(os.path.abspath(__file__)):
+        del sys.path[0]  # run as a script: a cell's `import selectors` must be the standard library's
     sys.exit(main())
 elif __name__ == "__mp_main__" and os.environ.get(SPEC_ENV):  # a spawn or forkserver child of a cell
     globals().update(definitions(load(os.environ[SPEC_ENV])))

@@ -125,7 +125,7 @@ MISTAKES = [
     ("```python {#a .demo browser=true needs=threads}\nx\n```\n", 1, "browser=true but it needs threads"),
     ("```python {#a .demo browser=maybe}\nx\n```\n", 1, "browser= must be one of false, true, only"),
     ("```python {#a .demo packages=sympy}\nx\n```\n", 1, "packages= are installed only in the browser"),
-    ("```python {#a .demo record=twice}\nx\n```\n", 1, "record= must be one of default, all"),
+    ("```python {#a .demo record=twice}\nx\n```\n", 1, "record= is default, all or a selector"),
     ("```python {#a .demo baseline=b}\nx\n```\n", 1, "baseline=b names no other demo cell"),
     ('```python {#a .demo compare-old-new="2.7"}\nx\n```\n', 1, "compare-old-new= wants two or more selectors"),
     ('```python {#a .demo compare-x="2.7 | cpython>>3"}\nx\n```\n', 1, "compare-x=: bad interpreter selector"),

@@ -24,6 +24,8 @@ def test_pdf_has_one_page_per_slide_and_the_slides_text(tmp_path):
                    "Should have been 0", "0.9114282608",
                    "recorded on"):  # the demo slides' recorded results (results/), which the page loads late
         assert phrase.lower() in text.lower(), phrase
+    assert "▶ Run" not in text and "Live runs need the server" not in text  # the controls stay on screen
+    assert "holds" in text and "cell " in text  # verdicts and recorded results are printed
     pages = text.split("\f")
     assert all(page.strip() for page in pages[:slides]), "a blank page"
 

@@ -81,16 +81,24 @@
     return h("div", {"class": "demo-chart", title: "median cell time on " + interpreter + ", same parameters"}, [svg]);
   }
 
+  /* The headline (cell time, CPU / wall) in body-size type; the rest small beside it. */
   function statsLine(result, label) {
     var s = result.summary, m = result.machine || {};
-    var parts = ["cell " + secs(s.median_cell_s) + (result.runs.length > 1 ?
-                 " (min " + secs(s.min_cell_s) + ", max " + secs(s.max_cell_s) + ", " + result.runs.length + " runs)" : "")];
+    var head = "cell " + secs(s.median_cell_s), parts = [];
+    if (s.cpu_utilisation !== undefined && s.cpu_utilisation !== null) head += " · CPU " + s.cpu_utilisation.toFixed(2) + "×";
+    if (result.runs.length > 1) parts.push("min " + secs(s.min_cell_s) + ", max " + secs(s.max_cell_s) + ", " + result.runs.length + " runs");
     if (s.median_wall_s) parts.push("wall " + secs(s.median_wall_s));
-    if (s.cpu_utilisation !== undefined && s.cpu_utilisation !== null) parts.push("CPU " + s.cpu_utilisation.toFixed(2) + "×");
     if (s.voluntary_ctxt !== undefined && s.voluntary_ctxt !== null) parts.push(Math.round(s.voluntary_ctxt) + " context switches");
+    var values = s.values || {};  // what the cell emitted: the numbers its claims speak of
+    Object.keys(values).forEach(function (name) { parts.push(name + " " + (window.GilClaims ? window.GilClaims.number(values[name]) : values[name])); });
     var where = result.interpreter.name + (m.cpu_model ? " · " + m.cpu_model + " (" + m.cores + " cores)" : "");
-    return [h("div", {"class": "demo-stats", text: parts.join(" · ")}),
+    return [h("div", {"class": "demo-stats"}, [h("span", {"class": "demo-headline", text: head}),
+                                               h("span", {"class": "demo-details", text: parts.join(" · ")})]),
             h("div", {"class": "demo-where", text: where + " · " + label})];
+  }
+
+  function followClaims(figure, results) {  // claims.js: the slide's verdicts follow the runs it shows
+    if (window.GilClaims) window.GilClaims.shown(figure, results, true);
   }
 
   function show(figure, result, label) {
@@ -126,10 +134,8 @@
     figure.gil.out.appendChild(h("div", {"class": "demo-error", role: "alert", text: message}));
   }
 
-  function timelineOf(result) {
-    var run = result.runs.filter(function (r) { return r.timeline; }).pop();
-    return run && run.timeline.threads.length && window.GilTimeline ?
-      window.GilTimeline.render(run.timeline, {compact: true}) : null;
+  function timelineRun(result) {
+    return result.runs.filter(function (r) { return r.timeline && r.timeline.threads.length; }).pop();
   }
 
   /* Several interpreters on one cell: a table of their numbers; for two (a side-by-side option of the deck,
@@ -146,21 +152,20 @@
       });
       table.appendChild(row);
     });
-    var timelines = results.length === 2 ? results.map(timelineOf) : [];
-    if (timelines.length && timelines.every(Boolean)) {
-      var longest = Math.max.apply(null, results.map(function (r) {
-        var run = r.runs.filter(function (x) { return x.timeline; }).pop();
-        return run.timeline.t[run.timeline.t.length - 1];
-      }));
+    var runs = results.length === 2 && window.GilTimeline ? results.map(timelineRun) : [];
+    if (runs.length && runs.every(Boolean)) {
+      var longest = Math.max.apply(null, runs.map(function (run) { return run.timeline.t[run.timeline.t.length - 1]; }));
       var pair = h("div", {"class": "demo-pair"}, [table]), stack = h("div", {"class": "demo-pair-timelines"});
-      results.forEach(function (r, i) {
-        var run = r.runs.filter(function (x) { return x.timeline; }).pop(), span = run.timeline.t[run.timeline.t.length - 1];
-        timelines[i].style.width = (100 * span / longest).toFixed(1) + "%";  // one time scale for both
+      results.forEach(function (r, i) {  // one time scale for both, type of one size
+        var timeline = window.GilTimeline.render(runs[i].timeline, {compact: true, span: longest});
         stack.appendChild(h("div", {"class": "demo-pair-timeline", "data-interpreter": r.interpreter.name},
-                            [h("div", {"class": "demo-where", text: r.interpreter.name}), timelines[i]]));
+                            [h("div", {"class": "demo-where", text: r.interpreter.name}), timeline]));
       });
       pair.appendChild(stack);
       out.textContent = "";
+      out.appendChild(h("div", {"class": "demo-stats"}, [h("span", {"class": "demo-headline", text: results.map(function (r) {
+        return r.interpreter.name.replace("cpython-", "") + " " + secs(r.summary.median_cell_s);
+      }).join(" vs ")})]));  // the pair's headline, in body-size type like a single result's
       out.appendChild(pair);
       return;
     }
@@ -189,6 +194,7 @@
         events.close();
         var result = data(e).result;
         show(figure, result, "live, " + result.recorded_at);
+        followClaims(figure, [result]);
         resolve(result);
       });
       events.addEventListener("error", function (e) {
@@ -228,6 +234,7 @@
       });
     }, Promise.resolve()).then(function () {
       if (results.length) showComparison(figure, results);
+      if (results.length) followClaims(figure, results);
       if (failures.length) throw new Error(failures.join("; "));
     });
   }
@@ -239,6 +246,7 @@
     }).then(function (result) {
       var label = "in your browser (Pyodide/WebAssembly)";
       show(figure, result, label);
+      followClaims(figure, [result]);
       if (channel) channel.postMessage({type: "result", cell: figure.gil.cell.id, result: result, label: label});
     });
   }
@@ -397,7 +405,10 @@
           if (channel) channel.onmessage = function (message) {
             var m = message.data, figure = figureFor(m.cell);
             if (!figure || !figure.gil) return;
-            if (m.type === "result") return show(figure, m.result, m.label);  // a browser run in another window
+            if (m.type === "result") {  // a browser run in another window
+              show(figure, m.result, m.label);
+              return followClaims(figure, [m.result]);
+            }
             if (m.type !== "job" || !live || following[m.job]) return;
             figure.gil.status.textContent = "running (started in another window)…";
             follow(figure, m.events, m.job).catch(function (error) { showError(figure, error.message); });

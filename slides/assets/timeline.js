@@ -5,7 +5,8 @@
 (function () {
   "use strict";
   var SVG = "http://www.w3.org/2000/svg";
-  var ROW = 18, GAP = 4, LABEL = 120, WIDTH = 900, AXIS = 16;
+  // drawn about 1:1 on the 1100×760 canvas, so that 15-unit labels read as ≥ 14 px (demos.css)
+  var ROW = 20, GAP = 4, LABEL = 160, WIDTH = 560, AXIS = 20;
   var COLOURS = ["#2a76dd", "#e67e22", "#27ae60", "#8e44ad", "#c0392b", "#16a085"];
 
   function el(name, attrs, text) {
@@ -52,7 +53,8 @@
     return 120;
   }
 
-  /* options.compact: the worker threads only and no legend, for two timelines side by side. */
+  /* options.compact: the worker threads only and no legend, for two timelines side by side;
+   * options.span: seconds the time axis covers (the longer of two, so that both share one scale). */
   function render(timeline, options) {
     var compact = options && options.compact, shown = rows(timeline), sets = busy(timeline);
     var workers = shown.map(function (thread) { return thread.role === "worker"; });
@@ -60,7 +62,7 @@
       sets = sets.filter(function (_, i) { return workers[i]; });
       shown = shown.filter(function (_, i) { return workers[i]; });
     }
-    var t = timeline.t, total = t[t.length - 1] || 1;
+    var t = timeline.t, total = (options && options.span) || t[t.length - 1] || 1;
     var height = shown.length * (ROW + GAP) + AXIS * (compact ? 1 : 2) + 4;
     var svg = el("svg", {"class": "timeline", viewBox: "0 0 " + (LABEL + WIDTH + 10) + " " + height,
                          role: "img", "aria-label": "per-thread CPU timeline"});
@@ -99,8 +101,8 @@
       var legendY = axisY + AXIS * 2 - 2;
       svg.appendChild(el("rect", {x: LABEL, y: legendY - 9, width: 14, height: 10, fill: COLOURS[0]}));
       svg.appendChild(el("text", {"class": "tick-label", x: LABEL + 18, y: legendY}, "on CPU (shade: share of each sample)"));
-      svg.appendChild(el("rect", {"class": "timed", x: LABEL + 260, y: legendY - 9, width: 14, height: 10}));
-      svg.appendChild(el("text", {"class": "tick-label", x: LABEL + 278, y: legendY}, "timed region of the cell"));
+      svg.appendChild(el("rect", {"class": "timed", x: LABEL + 290, y: legendY - 9, width: 14, height: 10}));
+      svg.appendChild(el("text", {"class": "tick-label", x: LABEL + 308, y: legendY}, "timed region of the cell"));
     }
     svg.setAttribute("data-rows", shown.length);
     // measured by the runner over the timed region (recordings made before it did so have neither)

@@ -59,6 +59,23 @@ def observer_cost():
         print(f"    processes speed-up with the timeline sampled every {period * 1000:g} ms: {spread(values)}")
 
 
+def sampler_policy():
+    """Threads ÷ sequential with the sampling thread as shipped (SCHED_BATCH: it does not preempt the cell
+    when it wakes) and as a normal thread, taking turns: on a busy host the normal one preempts the
+    single-threaded cell hundreds of times a run and flatters the threads."""
+    import demos.runner as runner
+    shipped = runner.yield_to_cell
+    for label, policy in (("batch (shipped)", shipped), ("normal", lambda: (lambda: None))):
+        runner.yield_to_cell = policy
+        try:
+            pairs = [(cell_s("countdown-sequential"), cell_s("countdown-threads")) for _ in range(ROUNDS)]
+        finally:
+            runner.yield_to_cell = shipped
+        print(f"    sampler {label}: threads/sequential {spread([t['cell_s'] / s['cell_s'] for s, t in pairs])}, "
+              f"involuntary switches of the sequential run "
+              f"{statistics.median(s['involuntary_ctxt'] for s, _ in pairs):.0f}")
+
+
 def io_threads():
     values = [cell_s("io-threads", DELAY=0.2)["cell_s"] for _ in range(ROUNDS)]
     print(f"  two 0.2 s blocking reads in threads: {spread(values)} s   target <= 0.25 s")
@@ -75,8 +92,8 @@ def convoy():
     """Median echo round trip beside a CPU-bound thread over the same alone (the new GIL's convoy effect)."""
     values = []
     for _ in range(ROUNDS):
-        numbers = [float(word) for word in cell_s("convoy")["stdout"].split() if word.replace(".", "").isdigit()]
-        alone, beside_thread, beside_process = numbers
+        emitted = cell_s("convoy")["values"]  # microseconds, as the cell emits them
+        alone, beside_thread, beside_process = (emitted[k] for k in ("alone", "beside_thread", "beside_process"))
         values.append(beside_thread / alone)
     print(f"  convoy: round trip beside a CPU thread / alone: {spread(values)}   target >= 10x "
           f"(last: alone {alone:.0f} us, beside a thread {beside_thread:.0f} us, beside a process {beside_process:.0f} us)")
@@ -143,6 +160,7 @@ def main():
     speedup("countdown-sequential", "countdown-processes", "processes speed-up over sequential", ">= 1.8x",
             TOTAL_WORK=100_000_000)  # the most the cell allows: starting two processes is not the story
     observer_cost()
+    sampler_policy()
     speedup("native-sequential", "native-threads", "native threads speed-up over native sequential", ">= 1.9x")
     speedup("native-sequential", "native-threads-holding-gil", "native threads holding the GIL, speed-up", "~ 1x")
     io_threads()
