@@ -7,7 +7,7 @@ import pytest
 
 from deck.browser import static_server
 from deck.build import Builder
-from deck.results import for_browser, load
+from demos.results import for_browser, load
 from demos import claims
 from tests.conftest import ARTIFACTS, ROOT
 from tests.live_server import live_server
@@ -130,7 +130,7 @@ def test_a_side_by_side_run_re_evaluates_the_claim_for_both_interpreters(live_pa
     page = live_page
     go_to_cell(page, "uninterruptible")
     figure = page.locator("#cell-uninterruptible")
-    figure.locator("select.demo-python").select_option("pair")
+    figure.locator("select.demo-python").select_option("old-new")
     figure.locator("input[name=N]").fill("5000000")
     figure.locator("button.demo-run").click()
     page.wait_for_function("document.querySelector('#cell-uninterruptible table.demo-compare')", timeout=120_000)
