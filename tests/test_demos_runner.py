@@ -65,16 +65,28 @@ CPYTHON_RUNAWAYS = ["infinite-loop", "10-GB-allocation", "100-MB-output", "fork-
 JYTHON_RUNAWAYS = ["infinite-loop", "heap-growth", "100-MB-output", "thread-bomb", "exit-3"]
 
 
+def started_ahead(source_cell, python, ahead):
+    """With ahead, a standby waits for runs like source_cell's (started by an empty cell's run), so the run
+    measured next goes through it; containment must hold there exactly as for a cold start."""
+    if ahead:
+        warm = cell("pass", timeout=source_cell["timeout"], memory=source_cell["memory_mb"])
+        run_cell(check_request(warm, python=python, repeat=1), keep_ready=True)
+    run = only_run(measure(source_cell, python=python))
+    assert run["standby"] is ahead
+    return run
+
+
+@pytest.mark.parametrize("ahead", [False, True], ids=["cold", "standby"])
 @pytest.mark.parametrize("python, runaway", [(None, name) for name in CPYTHON_RUNAWAYS]
                          + [("pypy", name) for name in CPYTHON_RUNAWAYS + ["heap-growth"]]
                          + [("jython", name) for name in JYTHON_RUNAWAYS],
                          ids=lambda value: value or "cpython")
-def test_runaway_cells_are_stopped_and_reported(python, runaway):
+def test_runaway_cells_are_stopped_and_reported(python, runaway, ahead):
     # the JVM takes seconds to start on a loaded machine: only the infinite loop should meet the timeout
     timeout = 20.0 if python == "jython" and runaway != "infinite-loop" else 3.0
     python = python and installed(python)
     source, status = RUNAWAYS[runaway]
-    run = only_run(measure(cell(source, timeout=timeout), python=python))
+    run = started_ahead(cell(source, timeout=timeout), python, ahead)
     assert run["status"] == status, run["stderr"]
     # the runner keeps working afterwards, and nothing of the runaway is left
     assert only_run(measure(cell("print('still here')"), python=python))["stdout"] == "still here\n"
@@ -94,10 +106,11 @@ def test_runners_in_two_processes_take_turns():
     assert all(earlier[1] <= later[0] for earlier, later in zip(spans, spans[1:]))
 
 
+@pytest.mark.parametrize("ahead", [False, True], ids=["cold", "standby"])
 @pytest.mark.parametrize("python", [None, "pypy"], ids=["cpython", "pypy"])
-def test_a_timeout_kills_the_whole_process_group(python):
+def test_a_timeout_kills_the_whole_process_group(python, ahead):
     source = "import subprocess, sys\nsubprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])\nwhile True: pass"
-    run = only_run(measure(cell(source, timeout=2.0), python=python and installed(python)))
+    run = started_ahead(cell(source, timeout=2.0), python and installed(python), ahead)
     assert run["status"] == "timeout"
     children = [t["pid"] for t in run["timeline"]["threads"] if t["role"] == "process"]
     assert children and not any(alive(pid) for pid in children)
