@@ -63,9 +63,9 @@ def run_once(cell, argv, params, workdir, implementation=None, gil=None, start_m
     next run's interpreter (demos/standby.py)."""
     bounds = limits(implementation, cell["memory_mb"], MAX_PROCESSES)
     env = _env(params, cell, bounds, gil, start_method)
-    ready = standby.take(argv, env, bounds)  # started ahead for a run like this one, now handed this cell
+    ready = standby.take(argv, env, bounds)  # an interpreter started ahead for runs like this one, or None
     if ready:
-        box, proc, started = ready.box, ready.proc, ready.started
+        box, proc, started = ready.box, ready.proc, ready.clock()
     else:
         box = Containment(bounds)
         started = time.time()
@@ -76,6 +76,9 @@ def run_once(cell, argv, params, workdir, implementation=None, gil=None, start_m
             box.close()
             raise
     sampler = Sampler(proc.pid, started, box.tasks, jvm=implementation == "Jython")
+    if ready:  # its threads are known before it has the cell, however short the cell
+        sampler.discover()
+        ready.go(*argv[2:4])
     buffers = {proc.stdout: bytearray(), proc.stderr: bytearray()}
     totals = {proc.stdout: 0, proc.stderr: 0}
     selector = selectors.DefaultSelector()

@@ -96,12 +96,17 @@ class Standby:
         except OSError:  # a file gone
             return False
 
+    def clock(self):
+        """The run's start, were it to begin now: now, minus the start-up (see the module's doc)."""
+        return time.time() - self.startup_s
+
     def go(self, spec, report):
-        """Hand over the cell; returns the run's start: now, minus the start-up (see the module's doc)."""
-        now = time.time()
-        self.proc.stdin.write(json.dumps([spec, report]).encode() + b"\n")
-        self.proc.stdin.close()
-        return now - self.startup_s
+        """Hand over the cell."""
+        try:
+            self.proc.stdin.write(json.dumps([spec, report]).encode() + b"\n")
+            self.proc.stdin.close()
+        except BrokenPipeError:  # it died since take() found it alive: the run reports how it ended
+            pass
 
     def close(self):
         """Kill it (unused), and give its turn back if it had one."""
@@ -114,8 +119,8 @@ class Standby:
 
 
 def take(argv, env, limits):
-    """The standby for this run, its turn taken and its cell handed over (`started`: the run's start),
-    or None when there is none fit to use: the run starts cold."""
+    """The standby for this run, its turn taken, ready to `go`; or None when there is none fit to use: the
+    run starts cold."""
     if not enabled() or not _wrapped(argv):
         return None
     if _starting:
@@ -125,12 +130,8 @@ def take(argv, env, limits):
     if standby is None:
         return None
     standby.box.resume()
-    try:
-        if standby.fresh():
-            standby.started = standby.go(*argv[2:4])
-            return standby
-    except OSError:  # it died just now: its pipe is closed
-        pass
+    if standby.fresh():
+        return standby
     standby.close()
     return None
 

@@ -33,8 +33,9 @@ import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-if sys.path and os.path.abspath(sys.path[0] or os.curdir) == HERE:
-    del sys.path[0]  # a cell imports the standard library's modules, not demos/'s (selectors.py)
+if __name__ == "__main__" and sys.path and os.path.abspath(sys.path[0] or os.curdir) == HERE:
+    del sys.path[0]  # a cell imports the standard library's modules, not demos/'s (selectors.py); Pyodide
+    # imports this file as a module from its working folder, where it finds summary.py beside it too
 FLAGS = __future__.print_function.compiler_flag | __future__.division.compiler_flag
 SPEC_ENV = "GIL_CELL_SPEC"  # where a spawned child finds the cell whose definitions it needs
 JYTHON = sys.platform.startswith("java")

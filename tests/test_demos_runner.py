@@ -11,6 +11,7 @@ from demos import interpreters, manifest
 from demos.params import coerce
 from demos.request import check_request
 from demos.runner import run_cell
+from demos.sampler import per_cent, shares
 from tests.conftest import ROOT, installed
 
 DECK = manifest.cells_by_id(manifest.load())
@@ -154,6 +155,27 @@ def test_gil_releasing_extension_keeps_both_threads_on_cpu_at_once():
         assert [t["role"] for t in run["timeline"]["threads"]].count("worker") == 2
         return run["timeline"]["overlap"]  # the share of the timed region both were on CPU at once
     assert seen_in_one_of(3, shared, lambda shared: shared > 0.1)
+
+
+def test_a_timeline_is_each_threads_share_of_fixed_intervals_in_per_cent():
+    run = only_run(measure(DECK["countdown-threads"], repeat=1, params={"TOTAL_WORK": 2_000_000}))
+    timeline = run["timeline"]
+    assert timeline["step_s"] == 0.001 and timeline["intervals"] * timeline["step_s"] >= timeline["cell_end_s"]
+    for thread in timeline["threads"]:
+        assert all(isinstance(v, int) and v <= 100 for v in thread["on_cpu"])
+        share = shares(thread["on_cpu"])
+        assert len(share) == timeline["intervals"]
+        assert abs(sum(share) * timeline["step_s"] - thread["cpu_s"]) <= 0.1 * thread["cpu_s"] + 0.002
+    workers = [shares(t["on_cpu"]) for t in timeline["threads"] if t["role"] == "worker"]
+    assert len(workers) == 2 and all(max(w) > 0.5 for w in workers)
+
+
+def test_per_cent_intervals_from_samples():
+    # samples ending at 1.5, 3, 4.2 and 10 ms: busy, half busy, idle, one sixth busy
+    assert per_cent([0.0015, 0.003, 0.0042, 0.01], [0.0015, 0.00075, 0.0, 0.001], 0.001, 10) == \
+        [100, 75, 50, 0, 14, 17, 17, 17, 17, 17]
+    assert per_cent([0.005], [0.0], 0.001, 5) == [-5]  # a run of idle intervals is one number
+    assert shares([50, -3, 100]) == [0.5, 0.0, 0.0, 0.0, 1.0]
 
 
 def test_gil_holding_threads_take_turns():
