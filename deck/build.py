@@ -47,6 +47,11 @@ VENDORED = [
     ("pyodide", "pyodide"),
 ]
 SCRIPTS = ["timeline.js", "pyodide-runner.js", "demos.js"]  # loaded after the first slide, in this order, when present
+# site/results/<cell>.js: a cell's recorded results, added to what the page has loaded (demos.js, claims.js)
+RESULTS_JS = """window.GIL_RESULTS = window.GIL_RESULTS || {{results: [], compare: {{}}}};
+GIL_RESULTS.compare[{cell}] = {compare};
+GIL_RESULTS.results.push.apply(GIL_RESULTS.results, {results});
+"""
 INLINE_FONT = re.compile(r"url\(data:font/(\w+);base64,([A-Za-z0-9+/=]+)\)")
 # Python the browser runs in Pyodide (site/py/): the host's own wrapper and summary, so results match
 BROWSER_PYTHON = [WRAPPER, os.path.join(os.path.dirname(WRAPPER), "summary.py")]
@@ -129,8 +134,8 @@ class Builder:
             recorded = results.load(self.results_dir)
             self.renderer = Renderer(self.deck, shown_results.shown(recorded, cells), self.katex)
             self.results_pages = {
-                f"results/{cell}.js": f"(window.GIL_RESULTS = window.GIL_RESULTS || {{}})[{json.dumps(cell)}] = "
-                                      f"{json.dumps(found)};\n"
+                f"results/{cell}.js": RESULTS_JS.format(cell=json.dumps(cell), compare=json.dumps(found["compare"]),
+                                                        results=json.dumps(found["results"]))
                 for cell, found in results.per_cell(recorded, cells).items()}
             self.results_key = key
         return self.renderer, self.results_pages

@@ -47,7 +47,7 @@ def record(cells, out=None):
     recorded, started = [], time.time()
     for i, request in enumerate(requests):
         bar(i, len(requests), f"{request.cell['id']} on {request.interpreter['name']}", started)
-        recorded.append(run_cell(request, keep_ready=True))
+        recorded.append(run_cell(request))
     bar(len(requests), len(requests), "done", started)
     sys.stderr.write("\n")
     return results.save(out, machine, recorded)

@@ -17,7 +17,7 @@ from demos import cpp, interpreters, paths, standby
 from demos.containment import Containment, limits
 from demos.machine import fingerprint
 from demos.request import GIL_SWITCH
-from demos.sampler import Sampler
+from demos.sampler import Sampler, yield_to_cell
 from demos.summary import summarise
 
 SAMPLE_S = 0.001
@@ -76,15 +76,16 @@ def run_once(cell, argv, params, workdir, implementation=None, gil=None, start_m
             box.close()
             raise
     sampler = Sampler(proc.pid, started, box.tasks, jvm=implementation == "Jython")
-    if ready:  # its threads are known before it has the cell, however short the cell
-        sampler.discover()
-        ready.go(*argv[2:4])
+    unyield = yield_to_cell()  # after the spawn: the cell keeps the normal policy
     buffers = {proc.stdout: bytearray(), proc.stderr: bytearray()}
     totals = {proc.stdout: 0, proc.stderr: 0}
     selector = selectors.DefaultSelector()
     for stream in buffers:
         os.set_blocking(stream.fileno(), False)
         selector.register(stream, selectors.EVENT_READ)
+    if ready:  # its threads are known before it has the cell, however short the cell
+        sampler.discover()
+        ready.go(*argv[2:4])
     reason, exited, tick = None, None, 0
     deadline = started + cell["timeout"]
     try:
@@ -124,6 +125,7 @@ def run_once(cell, argv, params, workdir, implementation=None, gil=None, start_m
             exited = (status, rusage)
             ended = time.time()
         proc.returncode = os.waitstatus_to_exitcode(exited[0])
+        unyield()
         sampler.close()
         box.close()
         for stream in buffers:

@@ -271,3 +271,27 @@ class Sampler:
         return {"source": "schedstat" if self.proc else "psutil", "coarse": not self.proc,
                 "step_s": step, "intervals": intervals, "cell_start_s": cell_start, "cell_end_s": cell_end,
                 "threads": threads, **figures}
+
+
+def yield_to_cell():
+    """Make the calling thread, the one that samples, SCHED_BATCH until the returned function is called.
+
+    A thread that wakes every millisecond preempts whatever runs on the core it wakes on. On a busy
+    two-core host that is often the cell: a single-threaded countdown then took ~220 involuntary
+    switches and ~5% longer per run, while the threaded one hardly changed, which made threads look
+    faster than one thread. A batch thread still gets its fair share of CPU but does not preempt on
+    waking. Called after the cell is started, so the cell does not inherit it. Linux only."""
+    if not hasattr(os, "SCHED_BATCH"):
+        return lambda: None
+    before = os.sched_getscheduler(0), os.sched_getparam(0)
+    try:
+        os.sched_setscheduler(0, os.SCHED_BATCH, os.sched_param(0))
+    except OSError:
+        return lambda: None
+
+    def restore():
+        try:
+            os.sched_setscheduler(0, *before)
+        except OSError:
+            pass
+    return restore

@@ -34,8 +34,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 if __name__ == "__main__" and sys.path and os.path.abspath(sys.path[0] or os.curdir) == HERE:
-    del sys.path[0]  # a cell imports the standard library's modules, not demos/'s (selectors.py); Pyodide
-    # imports this file as a module from its working folder, where it finds summary.py beside it too
+    del sys.path[0]  # run as a script: a cell imports the standard library's modules, not demos/'s (selectors.py)
 FLAGS = __future__.print_function.compiler_flag | __future__.division.compiler_flag
 SPEC_ENV = "GIL_CELL_SPEC"  # where a spawned child finds the cell whose definitions it needs
 JYTHON = sys.platform.startswith("java")
@@ -197,10 +196,10 @@ def main():
     sys.stdout.flush()
     with open(sys.argv[2], "w") as report:
         report.write(json.dumps(timing))
-    return 0
+    leave(0)
 
 
 if __name__ == "__main__":
-    leave(main())
+    sys.exit(main())
 elif __name__ == "__mp_main__" and os.environ.get(SPEC_ENV):  # a spawn or forkserver child of a cell
     globals().update(definitions(load(os.environ[SPEC_ENV])))
