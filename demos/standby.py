@@ -129,7 +129,11 @@ def take(argv, env, limits):
         standby = _pool.pop(_kind(argv, env, limits), None)
     if standby is None:
         return None
-    standby.box.resume()
+    try:
+        standby.box.resume()
+    except BaseException:
+        standby.close()
+        raise
     if standby.fresh():
         return standby
     standby.close()

@@ -153,11 +153,11 @@ def run_here(spec, kept=64 * 1024):
 
 def leave(code):
     """sys.exit(code) without CPython's teardown: what its shutdown does first, then os._exit."""
-    if JYTHON or "__pypy__" in sys.builtin_module_names:
-        sys.exit(code)
     threading = sys.modules.get("threading")
-    if threading is not None:
-        threading._shutdown()  # wait for the cell's non-daemon threads, as an exiting interpreter does
+    shutdown = getattr(threading, "_shutdown", None) if threading else (lambda: None)
+    if JYTHON or "__pypy__" in sys.builtin_module_names or shutdown is None:  # their own exit, as it is
+        sys.exit(code)
+    shutdown()  # wait for the cell's non-daemon threads, as an exiting interpreter does
     exitfunc = getattr(sys, "exitfunc", None)  # 2.7's atexit hook; 3.x's atexit runs its own
     if exitfunc:
         exitfunc()

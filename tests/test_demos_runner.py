@@ -165,9 +165,12 @@ def test_a_timeline_is_each_threads_share_of_fixed_intervals_in_per_cent():
         assert all(isinstance(v, int) and v <= 100 for v in thread["on_cpu"])
         share = shares(thread["on_cpu"])
         assert len(share) == timeline["intervals"]
-        assert abs(sum(share) * timeline["step_s"] - thread["cpu_s"]) <= 0.1 * thread["cpu_s"] + 0.002
-    workers = [shares(t["on_cpu"]) for t in timeline["threads"] if t["role"] == "worker"]
-    assert len(workers) == 2 and all(max(w) > 0.5 for w in workers)
+        # never more than the thread's CPU time (but rounding); less where the kernel booked more in one
+        # sample than its intervals hold (a thread first seen after it had run: drawn full, as before)
+        assert sum(share) * timeline["step_s"] <= thread["cpu_s"] + 0.005 * timeline["step_s"] * len(share)
+    workers = [t for t in timeline["threads"] if t["role"] == "worker"]
+    assert len(workers) == 2 and all(max(shares(t["on_cpu"])) > 0.5 for t in workers)
+    assert sum(sum(shares(t["on_cpu"])) * timeline["step_s"] for t in workers) >= 0.5 * sum(t["cpu_s"] for t in workers)
 
 
 def test_per_cent_intervals_from_samples():
