@@ -382,12 +382,12 @@
 
   function showRecordedIn(slide) {
     var figures = Array.prototype.filter.call(slide ? slide.querySelectorAll("figure.demo-cell") : [], function (f) {
-      return f.gil && !f.gil.recorded;
+      return f.gil && !f.gil.asked;
     });
     var ids = {};  // the slide's cells, and the cells their charts compare them with
     figures.forEach(function (figure) {
       var cell = figure.gil.cell;
-      figure.gil.recorded = true;
+      figure.gil.asked = true;  // once per figure
       Object.keys(CELLS).forEach(function (id) {
         if (id === cell.id || (cell.group && CELLS[id].group === cell.group && !CELLS[id].hidden)) ids[id] = true;
       });
