@@ -48,6 +48,11 @@ VENDORED = [
     ("pyodide", "pyodide"),
 ]
 SCRIPTS = ["timeline.js", "pyodide-runner.js", "claims.js", "demos.js"]  # loaded after the first slide, in this order, when present
+# site/results/<cell>.js: a cell's recorded results, added to what the page has loaded (demos.js, claims.js)
+RESULTS_JS = """window.GIL_RESULTS = window.GIL_RESULTS || {{results: [], compare: {{}}}};
+GIL_RESULTS.compare[{cell}] = {compare};
+GIL_RESULTS.results.push.apply(GIL_RESULTS.results, {results});
+"""
 INLINE_FONT = re.compile(r"url\(data:font/(\w+);base64,([A-Za-z0-9+/=]+)\)")
 # Python the browser runs in Pyodide (site/py/): the host's own wrapper and summary, so results match
 BROWSER_PYTHON = [WRAPPER, os.path.join(os.path.dirname(WRAPPER), "summary.py")]
@@ -116,15 +121,16 @@ class Builder:
     def __init__(self, deck, out, results_dir=None, watch=False):
         self.deck, self.out, self.watch = deck, out, watch
         self.results_dir = results_dir or RESULTS
-        self.renderer, self.results_js, self.results_key, self.generation = None, None, None, 0
+        self.renderer, self.results_pages, self.results_key, self.generation = None, None, None, 0
         self.written = {}  # page name → the text last written, so that a rebuild writes only what changed
         self.katex = Katex()
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE_DIR), autoescape=True,
                                       undefined=jinja2.StrictUndefined)
 
     def _results(self, deck):
-        """The renderer and site/results.js, made again only when a results file or what the cells say of
-        results (baselines, side-by-side options, claims, charts) changed: results are on slides."""
+        """The renderer and site/results/<cell>.js (one script per cell, which its slide loads), made again
+        only when a results file or what the cells say of results (baselines, side-by-side options, claims,
+        charts) changed: results are on slides."""
         files = [(path, os.stat(path).st_mtime_ns, os.stat(path).st_size)
                  for path in sorted(glob.glob(os.path.join(self.results_dir, "*.json")))]
         cells = deck.cells
@@ -134,9 +140,12 @@ class Builder:
             recorded = results.load(self.results_dir)
             self.renderer = Renderer(self.deck, shown_results.shown(recorded, cells), self.katex,
                                      deck.claims, deck.charts)
-            self.results_js = "window.GIL_RESULTS = " + json.dumps(results.for_browser(recorded, cells)) + ";\n"
+            self.results_pages = {
+                f"results/{cell}.js": RESULTS_JS.format(cell=json.dumps(cell), compare=json.dumps(found["compare"]),
+                                                        results=json.dumps(found["results"]))
+                for cell, found in results.per_cell(recorded, cells).items()}
             self.results_key = key
-        return self.renderer, self.results_js
+        return self.renderer, self.results_pages
 
     def build(self, *, dirty=False):
         try:
@@ -147,7 +156,7 @@ class Builder:
 
     def _build(self, dirty):
         deck = Deck(self.deck)
-        renderer, results_js = self._results(deck)
+        renderer, results_pages = self._results(deck)
         slides_html, images = renderer.sections(deck.slides)
         scripts = [name for name in SCRIPTS if os.path.exists(os.path.join(ASSETS, name))]
         styles = [name for name in ("deck.css", "demos.css") if os.path.exists(os.path.join(ASSETS, name))]
@@ -157,7 +166,7 @@ class Builder:
             build=self.generation if self.watch else None)
         pages = {
             "index.html": page,
-            "results.js": results_js,
+            **results_pages,
             "pygments.css": pygments_css(),
             "live.js": "window.GIL_LIVE = false;  // the live server answers this file with true\n",
         }
@@ -175,7 +184,9 @@ class Builder:
 
     def _write_pages(self, site, pages, images):
         for name, text in pages.items():
-            tmp = os.path.join(site, f".{name}.tmp")
+            folder, base = os.path.split(os.path.join(site, name))
+            os.makedirs(folder, exist_ok=True)
+            tmp = os.path.join(folder, f".{base}.tmp")
             with open(tmp, "w", encoding="utf-8") as f:
                 f.write(text)
             os.replace(tmp, os.path.join(site, name))

@@ -80,7 +80,7 @@ CGROUP_PARENT = _cgroup_parent()
 _one_run_at_a_time = threading.Lock()  # runs share the spawner's cgroup
 # ... and one per machine, across processes (server, CLI, tests, bench): overlapping runs would skew both timings
 MACHINE_LOCK = os.path.join(tempfile.gettempdir(), "gil-demos-runs.lock")
-_spawner = {}  # pid -> (executor, cgroup path, tid): a fork of this process makes its own
+_spawner = {}  # (pid, slot) -> (executor, cgroup path, tid): a fork of this process makes its own
 
 
 def _join_cgroup(path):
@@ -89,33 +89,36 @@ def _join_cgroup(path):
     return threading.get_native_id()
 
 
-def _spawner_thread():
+def _spawner_thread(slot):
     """A thread of ours that lives in the runs' pids cgroup, so whatever it spawns is born inside.
 
     Moving a process into a v1 cgroup waits for an RCU grace period (5-12 ms here, stalling
-    forks system-wide); moving one thread once, and spawning from it, pays that once per runner."""
-    if os.getpid() not in _spawner:
-        path = os.path.join(CGROUP_PARENT, f"runs-{os.getpid()}")
+    forks system-wide); moving one thread once, and spawning from it, pays that once per runner
+    and slot (slot 0: cold starts; the others: one standby each, demos/standby.py)."""
+    key = (os.getpid(), slot)
+    if key not in _spawner:
+        path = os.path.join(CGROUP_PARENT, f"runs-{os.getpid()}" + (f"-{slot}" if slot else ""))
         os.makedirs(path, exist_ok=True)
         executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gil-demos-spawner")
-        _spawner[os.getpid()] = (executor, path, executor.submit(_join_cgroup, path).result())
-    return _spawner[os.getpid()]
+        _spawner[key] = (executor, path, executor.submit(_join_cgroup, path).result())
+    return _spawner[key]
 
 
 class Containment:
-    """One run's bounds, and its turn: one run at a time on this machine (the design's single queue)."""
+    """One run's bounds, and its turn: one run at a time on this machine (the design's single queue).
 
-    def __init__(self, limits):
+    slot: the cgroup to run in; a standby (demos/standby.py) waits in a slot of its own, its turn given up
+    (pause) until its run takes it again (resume), so a run elsewhere meanwhile neither counts nor kills it."""
+
+    def __init__(self, limits, slot=0):
         self.limits = limits
         self.memory = limits.address_mb * 2**20
         self.path = self.executor = None
-        self.machine_lock = None
-        _one_run_at_a_time.acquire()
+        self.machine_lock, self.turn = None, False
+        self.resume()
         try:
-            self.machine_lock = os.open(MACHINE_LOCK, os.O_RDONLY | os.O_CREAT, 0o644)  # flock needs no write access
-            fcntl.flock(self.machine_lock, fcntl.LOCK_EX)  # released by close(), or by the kernel if we die
             if CGROUP_PARENT:
-                self.executor, self.path, self.spawner_tid = _spawner_thread()
+                self.executor, self.path, self.spawner_tid = _spawner_thread(slot)
                 self._write("pids.max", str(limits.max_pids + 1))  # + 1: the spawner thread itself
                 self._settle()
                 self.limit_hits = self._limit_hits()
@@ -182,7 +185,24 @@ class Containment:
                 except ProcessLookupError:
                     pass
 
-    def close(self):
+    def resume(self):
+        """Take this run's turn (waiting for any other run on this machine to end)."""
+        _one_run_at_a_time.acquire()
+        self.turn = True
+        try:
+            self.machine_lock = os.open(MACHINE_LOCK, os.O_RDONLY | os.O_CREAT, 0o644)  # flock needs no write access
+            fcntl.flock(self.machine_lock, fcntl.LOCK_EX)  # released by pause(), or by the kernel if we die
+        except BaseException:
+            self.pause()
+            raise
+
+    def pause(self):
+        """Give the turn up; the processes stay bounded (cgroup, group, RLIMIT_AS) and killable."""
         if self.machine_lock is not None:
             os.close(self.machine_lock)
-        _one_run_at_a_time.release()
+            self.machine_lock = None
+        if self.turn:
+            self.turn = False
+            _one_run_at_a_time.release()
+
+    close = pause  # the end of a run: its turn is over

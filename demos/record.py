@@ -62,7 +62,7 @@ def run_batch(batch, tick):
         for i, request in enumerate(batch):
             if turn < request.repeat:
                 tick(f"{request.cell['id']} on {request.interpreter['name']}")
-                result = run_cell(dataclasses.replace(request, repeat=1))
+                result = run_cell(dataclasses.replace(request, repeat=1), keep_ready=True)
                 if merged[i]:
                     result["runs"] = merged[i]["runs"] + result["runs"]
                 merged[i] = result

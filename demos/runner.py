@@ -13,7 +13,7 @@ import subprocess
 import tempfile
 import time
 
-from demos import cpp, interpreters, paths
+from demos import cpp, interpreters, paths, standby
 from demos.containment import Containment, limits
 from demos.machine import fingerprint
 from demos.request import GIL_SWITCH
@@ -28,10 +28,10 @@ MEMORY_SIGNS = (b"MemoryError", b"std::bad_alloc", b"Cannot allocate memory", b"
                 b"OutOfMemoryError", b"allocate some memory")  # the last two: the JVM's and PyPy's JIT's words
 
 
-def _env(params, cell, box, gil=None, start_method=None):
+def _env(params, cell, bounds, gil=None, start_method=None):
     env = interpreters.clean_env()
     env["PYTHONDONTWRITEBYTECODE"] = "1"
-    env.update(box.limits.env)
+    env.update(bounds.env)
     if gil:
         env["PYTHON_GIL"] = GIL_SWITCH[gil]
     if start_method:
@@ -58,17 +58,23 @@ def _status(reason, code, stderr):
     return "error"
 
 
-def run_once(cell, argv, params, workdir, implementation=None, gil=None, start_method=None):
-    """One measured run: returns the `runs[]` entry of the result."""
-    box = Containment(limits(implementation, cell["memory_mb"], MAX_PROCESSES))
-    started = time.time()
-    try:
-        proc = box.spawn(subprocess.Popen, argv, cwd=workdir, env=_env(params, cell, box, gil, start_method),
-                         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                         start_new_session=True)
-    except BaseException:
-        box.close()
-        raise
+def run_once(cell, argv, params, workdir, implementation=None, gil=None, start_method=None, ahead=False):
+    """One measured run: returns the `runs[]` entry of the result. ahead: once it has ended, start the
+    next run's interpreter (demos/standby.py)."""
+    bounds = limits(implementation, cell["memory_mb"], MAX_PROCESSES)
+    env = _env(params, cell, bounds, gil, start_method)
+    ready = standby.take(argv, env, bounds)  # an interpreter started ahead for runs like this one, or None
+    if ready:
+        box, proc, started = ready.box, ready.proc, ready.clock()
+    else:
+        box = Containment(bounds)
+        started = time.time()
+        try:
+            proc = box.spawn(subprocess.Popen, argv, cwd=workdir, env=env, stdin=subprocess.DEVNULL,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+        except BaseException:
+            box.close()
+            raise
     sampler = Sampler(proc.pid, started, box.tasks, jvm=implementation == "Jython")
     unyield = yield_to_cell()  # after the spawn: the cell keeps the normal policy
     buffers = {proc.stdout: bytearray(), proc.stderr: bytearray()}
@@ -77,6 +83,9 @@ def run_once(cell, argv, params, workdir, implementation=None, gil=None, start_m
     for stream in buffers:
         os.set_blocking(stream.fileno(), False)
         selector.register(stream, selectors.EVENT_READ)
+    if ready:  # its threads are known before it has the cell, however short the cell
+        sampler.discover()
+        ready.go(*argv[2:4])
     reason, exited, tick = None, None, 0
     deadline = started + cell["timeout"]
     try:
@@ -121,6 +130,8 @@ def run_once(cell, argv, params, workdir, implementation=None, gil=None, start_m
         box.close()
         for stream in buffers:
             stream.close()
+    if ahead:
+        standby.start(argv, env, bounds)
     status, rusage = exited
     code = proc.returncode
     banner = box.limits.banner.encode()
@@ -144,7 +155,7 @@ def run_once(cell, argv, params, workdir, implementation=None, gil=None, start_m
         "stdout": _text(buffers[proc.stdout], totals[proc.stdout]),
         "stderr": _text(stderr, totals[proc.stderr]),
         "truncated": any(totals[s] > len(buffers[s]) for s in buffers),
-        "containment": box.kind,
+        "containment": box.kind, "standby": bool(ready),
         "gil_enabled": timing.get("gil_enabled") if timing else None,
         "timeline": sampler.timeline(cell_start, cell_end),
         "values": timing.get("values", {}) if timing else {},  # emit(name, number) in the cell: for claims
@@ -182,9 +193,11 @@ def _argv(cell, interp, workdir, params):
     return [interp["path"], paths.WRAPPER, spec, os.path.join(workdir, "report.json")]
 
 
-def run_cell(request, progress=None):
+def run_cell(request, progress=None, keep_ready=False):
     """Run a checked request (demos.request.check_request) `repeat` times; the result is what
-    `demos run --json` prints. progress({"run": i, "of": n}) is called before each run."""
+    `demos run --json` prints. progress({"run": i, "of": n}) is called before each run. Each run after
+    the first takes a standby started when the one before ended; keep_ready: one is started after the
+    last run too, for the next request (the server's worker, the recorder)."""
     cell, interp, params = request.cell, request.interpreter, request.params
     runs = []
     for i in range(request.repeat):
@@ -192,7 +205,8 @@ def run_cell(request, progress=None):
             progress({"run": i + 1, "of": request.repeat})
         with tempfile.TemporaryDirectory(prefix="gil-cell-") as workdir:
             runs.append(run_once(cell, _argv(cell, interp, workdir, params), params, workdir,
-                                 interp["implementation"], request.gil, request.start_method))
+                                 interp["implementation"], request.gil, request.start_method,
+                                 ahead=keep_ready or i + 1 < request.repeat))
     return {
         "cell": cell["id"], "sha256": cell["sha256"], "params": params,
         "recorded_at": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),

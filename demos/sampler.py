@@ -27,7 +27,8 @@ import re
 
 from demos.machine import read_text
 
-MAX_INTERVALS = 2000  # longer timelines are merged into wider intervals to stay small
+STEP_S = 0.001        # the finest interval a timeline keeps: the runner samples every millisecond
+MAX_INTERVALS = 600   # a slide draws a timeline ~900 units wide: longer ones get wider intervals
 PSUTIL_PERIOD_S = 0.01
 OVERLAP_WINDOW_S = 0.01
 SAMPLER_ENV = "GIL_SAMPLER"  # "psutil": the fallback, even where /proc has schedstat
@@ -76,6 +77,41 @@ def measures(t, rows, roles, start=None, end=None, queued=None):
         waits = [waits for waits, role in zip(queued, roles) if role != "runtime"]
         runnable = round((cpu + sum(shares[i] * s for row in waits for i, s in row)) / span, 4)
     return {"overlap": round(together / span, 4), "parallelism": round(cpu / span, 4), "runnable": runnable}
+
+
+def per_cent(t, row, step, n):
+    """A thread's on-CPU seconds per sample (row[i], between t[i-1] and t[i]) as its share of each of n fixed
+    intervals [k * step, (k + 1) * step), in per cent, a run of k idle intervals as -k: the integers a slide
+    draws, a fraction of the size of the samples (`shares` reads them back)."""
+    shares, since = [0.0] * n, 0.0
+    for upto, cpu in zip(t, row):
+        if cpu > 0 and upto > since:
+            rate, k = cpu / (upto - since), int(since / step)
+            while k < n and k * step < upto:
+                shares[k] += rate * (min(upto, (k + 1) * step) - max(since, k * step))
+                k += 1
+        since = max(since, upto)
+    encoded, idle = [], 0
+    for value in [min(100, round(100 * share / step)) for share in shares] + [None]:
+        if value == 0:
+            idle += 1
+            continue
+        if idle:
+            encoded.append(-idle if idle > 1 else 0)
+            idle = 0
+        encoded.append(value)
+    return encoded[:-1]
+
+
+def shares(on_cpu):
+    """A timeline thread's `on_cpu` as its share of each interval, 0 to 1 (as slides/assets/timeline.js reads it)."""
+    return [share for value in on_cpu for share in ([0.0] * -value if value < 0 else [value / 100])]
+
+
+def grid(span, base):
+    """(step, n): intervals of a multiple of base covering [0, span], at most MAX_INTERVALS of them."""
+    step = round(base * max(1, math.ceil(span / base / MAX_INTERVALS - 1e-9)), 6)
+    return step, math.ceil(span / step - 1e-9)
 
 
 class Sampler:
@@ -215,9 +251,10 @@ class Sampler:
             self._close(thread)
 
     def timeline(self, cell_start=None, cell_end=None):
+        """The run's timeline: each thread's share of every interval (step_s long) on CPU in per cent, the
+        runtime's threads without them (a slide does not draw those), and the figures over the timed region."""
         n = len(self.t)
-        step = max(1, math.ceil(n / MAX_INTERVALS))
-        t = [self.t[min(i + step, n) - 1] for i in range(0, n, step)]
+        step, intervals = grid(self.t[-1] if self.t else 0.0, STEP_S if self.proc else PSUTIL_PERIOD_S)
         threads, rows = [], []
         ordered = sorted(self.threads.values(), key=lambda th: (th["tgid"] != str(self.pid), th["tid"]))
         self._label(ordered, cell_end)
@@ -225,14 +262,15 @@ class Sampler:
             full = [0.0] * thread["first"] + thread["deltas"]
             full += [0.0] * (n - len(full))
             rows.append(full)
-            merged = [round(sum(full[i:i + step]), 6) for i in range(0, n, step)]
             threads.append({"tid": thread["tid"], "pid": int(thread["tgid"]), "name": thread["name"],
-                            "role": thread["role"], "cpu_s": round(sum(full), 6), "on_cpu": merged})
+                            "role": thread["role"], "cpu_s": round(sum(full), 6),
+                            "on_cpu": None if thread["role"] == "runtime" else per_cent(self.t, full, step, intervals)})
         # measured on the samples as taken: merged intervals would make turns look like overlap
         figures = measures(self.t, rows, [th["role"] for th in threads], cell_start, cell_end,
                            [th["queued"] for th in ordered] if self.proc else None)
         return {"source": "schedstat" if self.proc else "psutil", "coarse": not self.proc,
-                "t": t, "cell_start_s": cell_start, "cell_end_s": cell_end, "threads": threads, **figures}
+                "step_s": step, "intervals": intervals, "cell_start_s": cell_start, "cell_end_s": cell_end,
+                "threads": threads, **figures}
 
 
 def yield_to_cell():

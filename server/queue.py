@@ -103,7 +103,7 @@ class RunQueue:
                 job.status, job.started = "running", time.time()
             job.emit("started", {"job": job.id, "started": job.started})
             try:
-                result = run_cell(job.request, progress=lambda update: job.emit("progress", update))
+                result = run_cell(job.request, progress=lambda update: job.emit("progress", update), keep_ready=True)
             except Exception as error:  # the job fails; the worker goes on
                 job.error, job.status = f"{type(error).__name__}: {error}", "failed"
                 job.finished = time.time()

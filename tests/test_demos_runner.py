@@ -11,6 +11,7 @@ from demos import interpreters, manifest
 from demos.params import coerce
 from demos.request import check_request
 from demos.runner import run_cell
+from demos.sampler import per_cent, shares
 from tests.conftest import ROOT, installed
 
 DECK = manifest.cells_by_id(manifest.load())
@@ -65,16 +66,28 @@ CPYTHON_RUNAWAYS = ["infinite-loop", "10-GB-allocation", "100-MB-output", "fork-
 JYTHON_RUNAWAYS = ["infinite-loop", "heap-growth", "100-MB-output", "thread-bomb", "exit-3"]
 
 
+def started_ahead(source_cell, python, ahead):
+    """With ahead, a standby waits for runs like source_cell's (started by an empty cell's run), so the run
+    measured next goes through it; containment must hold there exactly as for a cold start."""
+    if ahead:
+        warm = cell("pass", timeout=source_cell["timeout"], memory=source_cell["memory_mb"])
+        run_cell(check_request(warm, python=python, repeat=1), keep_ready=True)
+    run = only_run(measure(source_cell, python=python))
+    assert run["standby"] is ahead
+    return run
+
+
+@pytest.mark.parametrize("ahead", [False, True], ids=["cold", "standby"])
 @pytest.mark.parametrize("python, runaway", [(None, name) for name in CPYTHON_RUNAWAYS]
                          + [("pypy", name) for name in CPYTHON_RUNAWAYS + ["heap-growth"]]
                          + [("jython", name) for name in JYTHON_RUNAWAYS],
                          ids=lambda value: value or "cpython")
-def test_runaway_cells_are_stopped_and_reported(python, runaway):
+def test_runaway_cells_are_stopped_and_reported(python, runaway, ahead):
     # the JVM takes seconds to start on a loaded machine: only the infinite loop should meet the timeout
     timeout = 20.0 if python == "jython" and runaway != "infinite-loop" else 3.0
     python = python and installed(python)
     source, status = RUNAWAYS[runaway]
-    run = only_run(measure(cell(source, timeout=timeout), python=python))
+    run = started_ahead(cell(source, timeout=timeout), python, ahead)
     assert run["status"] == status, run["stderr"]
     # the runner keeps working afterwards, and nothing of the runaway is left
     assert only_run(measure(cell("print('still here')"), python=python))["stdout"] == "still here\n"
@@ -94,10 +107,11 @@ def test_runners_in_two_processes_take_turns():
     assert all(earlier[1] <= later[0] for earlier, later in zip(spans, spans[1:]))
 
 
+@pytest.mark.parametrize("ahead", [False, True], ids=["cold", "standby"])
 @pytest.mark.parametrize("python", [None, "pypy"], ids=["cpython", "pypy"])
-def test_a_timeout_kills_the_whole_process_group(python):
+def test_a_timeout_kills_the_whole_process_group(python, ahead):
     source = "import subprocess, sys\nsubprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])\nwhile True: pass"
-    run = only_run(measure(cell(source, timeout=2.0), python=python and installed(python)))
+    run = started_ahead(cell(source, timeout=2.0), python and installed(python), ahead)
     assert run["status"] == "timeout"
     children = [t["pid"] for t in run["timeline"]["threads"] if t["role"] == "process"]
     assert children and not any(alive(pid) for pid in children)
@@ -141,6 +155,30 @@ def test_gil_releasing_extension_keeps_both_threads_on_cpu_at_once():
         assert [t["role"] for t in run["timeline"]["threads"]].count("worker") == 2
         return run["timeline"]["overlap"]  # the share of the timed region both were on CPU at once
     assert seen_in_one_of(3, shared, lambda shared: shared > 0.1)
+
+
+def test_a_timeline_is_each_threads_share_of_fixed_intervals_in_per_cent():
+    run = only_run(measure(DECK["countdown-threads"], repeat=1, params={"TOTAL_WORK": 2_000_000}))
+    timeline = run["timeline"]
+    assert timeline["step_s"] == 0.001 and timeline["intervals"] * timeline["step_s"] >= timeline["cell_end_s"]
+    for thread in timeline["threads"]:
+        assert all(isinstance(v, int) and v <= 100 for v in thread["on_cpu"])
+        share = shares(thread["on_cpu"])
+        assert len(share) == timeline["intervals"]
+        # never more than the thread's CPU time (but rounding); less where the kernel booked more in one
+        # sample than its intervals hold (a thread first seen after it had run: drawn full, as before)
+        assert sum(share) * timeline["step_s"] <= thread["cpu_s"] + 0.005 * timeline["step_s"] * len(share)
+    workers = [t for t in timeline["threads"] if t["role"] == "worker"]
+    assert len(workers) == 2 and all(max(shares(t["on_cpu"])) > 0.5 for t in workers)
+    assert sum(sum(shares(t["on_cpu"])) * timeline["step_s"] for t in workers) >= 0.5 * sum(t["cpu_s"] for t in workers)
+
+
+def test_per_cent_intervals_from_samples():
+    # samples ending at 1.5, 3, 4.2 and 10 ms: busy, half busy, idle, one sixth busy
+    assert per_cent([0.0015, 0.003, 0.0042, 0.01], [0.0015, 0.00075, 0.0, 0.001], 0.001, 10) == \
+        [100, 75, 50, 0, 14, 17, 17, 17, 17, 17]
+    assert per_cent([0.005], [0.0], 0.001, 5) == [-5]  # a run of idle intervals is one number
+    assert shares([50, -3, 100]) == [0.5, 0.0, 0.0, 0.0, 1.0]
 
 
 def test_gil_holding_threads_take_turns():

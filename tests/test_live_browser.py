@@ -28,8 +28,10 @@ def page(browser, server):
 
 
 def go_to_cell(page, cell):
+    """Show the cell's slide, and wait for its recorded results (loaded per slide)."""
     page.evaluate("id => { const s = document.getElementById('cell-' + id).closest('section');"
                   " const i = Reveal.getIndices(s); Reveal.slide(i.h, i.v); }", cell)
+    page.wait_for_function("id => document.getElementById('cell-' + id).dataset.recorded !== undefined", arg=cell)
 
 
 def run(page, cell, total_work, press_key=False):

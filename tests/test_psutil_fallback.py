@@ -1,8 +1,6 @@
 """Without /proc schedstat (macOS, a locked-down /proc) the timeline comes from psutil: coarser, and it says so.
 
 GIL_SAMPLER=psutil forces that path here, where schedstat is there to compare with."""
-import statistics
-
 from demos import manifest
 from demos.sampler import PSUTIL_PERIOD_S
 from tests.test_demos_runner import measure, only_run
@@ -16,10 +14,6 @@ def timeline():
     return run["timeline"]
 
 
-def step(timeline):
-    return statistics.median(b - a for a, b in zip(timeline["t"], timeline["t"][1:]))
-
-
 def test_the_psutil_fallback_still_shows_each_thread_coarser_and_says_so(monkeypatch):
     fine = timeline()
     monkeypatch.setenv("GIL_SAMPLER", "psutil")
@@ -28,6 +22,6 @@ def test_the_psutil_fallback_still_shows_each_thread_coarser_and_says_so(monkeyp
     assert (coarse["source"], coarse["coarse"]) == ("psutil", True)
     roles = [t["role"] for t in coarse["threads"]]
     assert roles.count("main") == 1 and roles.count("worker") == 2
-    assert all(t["cpu_s"] > 0 and any(t["on_cpu"]) for t in coarse["threads"] if t["role"] == "worker")
-    assert step(coarse) >= 0.9 * PSUTIL_PERIOD_S > step(fine)
+    assert all(t["cpu_s"] > 0 and max(t["on_cpu"]) > 0 for t in coarse["threads"] if t["role"] == "worker")
+    assert coarse["step_s"] >= PSUTIL_PERIOD_S > fine["step_s"]  # intervals no finer than the samples
     assert coarse["parallelism"] > 0 and coarse["overlap"] is not None

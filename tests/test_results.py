@@ -30,6 +30,19 @@ def test_the_committed_results_hold_no_path_of_the_machine_that_recorded_them():
                    for result in data["results"])
 
 
+def test_a_machines_results_stay_small():
+    """Ten machines' files must not weigh on the site: each at most 150 KB as committed."""
+    for name in os.listdir(paths.RESULTS):
+        if name.endswith(".json"):
+            assert os.path.getsize(os.path.join(paths.RESULTS, name)) <= 150_000, name
+
+
+def test_a_file_of_another_schema_is_skipped_and_said(tmp_path, capsys):
+    (tmp_path / "old.json").write_text(json.dumps({"schema": 1, "machine": {"name": "m"}, "results": []}))
+    assert results.load(str(tmp_path)) == []
+    assert "old.json: schema 1, not 2 (record it again" in capsys.readouterr().out
+
+
 def run(cell_s, timeline="t"):
     return {"status": "ok", "cell_s": cell_s, "timeline": timeline}
 
@@ -47,6 +60,8 @@ def test_save_keeps_the_median_runs_timeline_and_writes_atomically(tmp_path):
     data = json.loads(path.read_text())
     assert data["schema"] == results.SCHEMA and data["machine"] == {"name": "m"}
     assert [r["timeline"] for r in data["results"][0]["runs"]] == [None, None, "t"]
+    assert "machine" not in data["results"][0]  # the file's
+    assert path.read_text().count("\n{\"cell\":") == 1  # a result a line
     assert os.listdir(path.parent) == ["m.json"]  # no temporary file left
 
 

@@ -56,12 +56,17 @@ def test_the_build_shows_its_baselines_and_comparisons(recorded):
     site = recorded / "site"
     cells = json.loads((site / "cells.json").read_text())
     assert [c["id"] for c in cells["cells"]] == ["sum-setup", "sum-alone", "sum-pair", "sum-cpp"]
-    assert {"index.html", "cells.json", "results.js"} <= set(cells["fresh"])
+    assert {"index.html", "cells.json", "results/sum-alone.js"} <= set(cells["fresh"])
     html = (site / "index.html").read_text()
     assert "<th>sum-alone</th>" in html and "sum-pair<br><small>speed-up over sum-alone" in html
-    results = json.loads((site / "results.js").read_text().split("=", 1)[1].strip().rstrip(";"))
+    # one script per demo cell, which its slide loads: its results and side-by-side options
+    assert sorted(os.listdir(site / "results")) == ["sum-alone.js", "sum-cpp.js", "sum-pair.js"]
+    script = (site / "results" / "sum-alone.js").read_text().splitlines()
+    compare = json.loads(script[1].split(" = ", 1)[1].rstrip(";"))
+    recorded = json.loads(script[2].split(", ", 1)[1].rstrip(");"))
+    assert {r["cell"] for r in recorded} == {"sum-alone"}
     if any(name.startswith("cpython-2.7") for name in (i["name"] for i in interpreters.find())):
-        (option,) = results["compare"]["sum-alone"]
+        (option,) = compare
         assert option["name"] == "then-now" and option["interpreters"][0].startswith("cpython-2.7")
 
 

@@ -31,6 +31,7 @@ def test_recorded_runs_of_each_interpreter_with_timeline_and_group_chart(site, b
         page.wait_for_function("document.documentElement.dataset.demos === 'static'")
         page.evaluate("() => { const s = document.getElementById('cell-countdown-threads').closest('section');"
                       " const i = Reveal.getIndices(s); Reveal.slide(i.h, i.v); }")
+        page.wait_for_function("document.getElementById('cell-countdown-threads').dataset.recorded > 0")
         cell = page.locator("#cell-countdown-threads")
         picker = cell.locator("select.demo-python")
         names = picker.locator("option").all_inner_texts()
@@ -62,21 +63,34 @@ def test_a_browser_run_from_the_speaker_view_shows_in_both_windows(site, browser
     page.close()
 
 
-def test_the_first_slide_shows_before_the_recorded_results_are_loaded(site, browser):
+def test_the_first_slide_loads_no_results_and_a_demo_slide_loads_its_own(site, browser):
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
     held = []
-    context.route("**/results.js", lambda route: held.append(route))  # neither answered nor failed until we say so
+    context.route("**/results/*.js", lambda route: held.append(route))  # neither answered nor failed until we say so
     with static_server(site) as url:
-        page.goto(url, wait_until="commit")  # the load event waits for results.js too
-        page.wait_for_function("window.Reveal && Reveal.isReady()")
+        page.goto(url)
+        page.wait_for_function("document.documentElement.dataset.demos === 'static'")
         first = page.locator(".reveal .slides > section.present")
         assert first.locator("h1").first.is_visible() and first.bounding_box()["height"] > 100
-        assert page.evaluate("window.GIL_RESULTS") is None and not page.evaluate("document.documentElement.dataset.demos")
-        while not held:  # asked for once the first slide is up, and kept waiting
-            page.wait_for_timeout(20)
-        held[0].continue_()
-        page.wait_for_function("document.documentElement.dataset.demos === 'static'")
+        # asked for: the cells of the first slide (none) and of the next one (loaded ahead), if any
+        near = page.evaluate("Reveal.getSlides().slice(0, 2).flatMap(s => [...s.querySelectorAll('figure.demo-cell')])"
+                             ".map(f => f.dataset.cell + '.js')")
+        assert {route.request.url.rsplit("/", 1)[1] for route in held} <= set(near)
+        if not near:
+            assert page.evaluate("window.GIL_RESULTS") is None
+        page.evaluate("() => { const s = document.getElementById('cell-countdown-threads').closest('section');"
+                      " const i = Reveal.getIndices(s); Reveal.slide(i.h, i.v); }")
         cell = page.locator("#cell-countdown-threads")
+        while not any(route.request.url.endswith("/countdown-threads.js") for route in held):
+            page.wait_for_timeout(20)
+        assert cell.locator(".demo-where").count() == 0  # shown once its file is there
+        asked = {route.request.url.rsplit("/", 1)[1] for route in held}
+        # the slide's cell and those its chart compares it with (its group), not every cell's
+        assert {"countdown-threads.js", "countdown-sequential.js"} <= asked and len(asked) < len(os.listdir(site / "results"))
+        for route in held:
+            route.continue_()
+        page.wait_for_function("document.getElementById('cell-countdown-threads').dataset.recorded > 0")
         assert "recorded on" in cell.locator(".demo-where").inner_text()
+        assert cell.locator("svg.timeline .timeline-row[data-role=worker]").count() == 2  # each thread drawn
     context.close()

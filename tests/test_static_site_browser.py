@@ -8,6 +8,7 @@ from urllib.parse import urlparse
 import pytest
 
 from deck.browser import static_server
+from demos.results import save
 from tests.conftest import ARTIFACTS, ROOT
 
 pytestmark = pytest.mark.browser
@@ -26,8 +27,7 @@ def site(tmp_path_factory):
                                "TOTAL_WORK=2000000", "--json", *python], cwd=ROOT, capture_output=True, text=True,
                               check=True)
         runs.append(json.loads(done.stdout))
-    (results / "this-machine.json").write_text(json.dumps(
-        {"schema": 1, "machine": runs[0]["machine"], "recorded_at": runs[0]["recorded_at"], "results": runs}))
+    save(str(results / "this-machine.json"), runs[0]["machine"], runs)
     from deck.build import Builder
     Builder(os.path.join(ROOT, "slides", "gil.md"), str(root / "site"), results_dir=str(results)).build()
     return root / "site"
@@ -55,8 +55,11 @@ def page(browser):
 
 
 def go_to(page, selector):
+    """Show the slide of `selector`, and wait for its cells' recorded results (loaded per slide)."""
     page.evaluate("sel => { const s = document.querySelector(sel).closest('section');"
                   " const i = Reveal.getIndices(s); Reveal.slide(i.h, i.v); }", selector)
+    page.wait_for_function("sel => [...document.querySelector(sel).closest('section').querySelectorAll("
+                           "'figure.demo-cell')].every(f => f.dataset.recorded !== undefined)", arg=selector)
 
 
 def test_static_site_offline_recorded_results_and_python_in_the_browser(site, page):

@@ -7,8 +7,7 @@
   "use strict";
   var CELLS = {};
   ((window.GIL_CELLS || {}).cells || []).forEach(function (cell) { CELLS[cell.id] = cell; });
-  var RECORDED = [];          // recorded results (results.js), loaded after the first slide: see recorded()
-  var RECORDED_COMPARE = {};  // cell → [{name, machine, interpreters}], from results.js too
+  var recorded = {};          // cell → promise of its recorded {results, compare}, loaded near its slide: see record()
   var live = null;            // {runsOn, compareOn} when a server answers
   var known = {};             // "cell|interpreter" → latest result, for the group charts
   var following = {};         // job id → true: each window follows a job once
@@ -103,6 +102,7 @@
 
   function show(figure, result, label) {
     remember(result);
+    figure.gil.shown = true;
     var out = figure.gil.out;  // recorded results keep the median run's timeline only
     var run = result.runs.filter(function (r) { return r.timeline; }).pop() || result.runs[result.runs.length - 1];
     out.textContent = "";
@@ -142,6 +142,7 @@
    * e.g. an old GIL against a new one) both timelines too, one above the other on the same time scale. */
   function showComparison(figure, results) {
     var out = figure.gil.out;
+    figure.gil.shown = true;
     var table = h("table", {"class": "demo-compare"}, [h("tr", {}, ["interpreter", "cell time", "CPU", "context switches"].map(function (t) { return h("th", {text: t}); }))]);
     results.forEach(function (r) {
       var row = h("tr", {title: "show this interpreter's details"}, [r.interpreter.name, secs(r.summary.median_cell_s),
@@ -154,7 +155,7 @@
     });
     var runs = results.length === 2 && window.GilTimeline ? results.map(timelineRun) : [];
     if (runs.length && runs.every(Boolean)) {
-      var longest = Math.max.apply(null, runs.map(function (run) { return run.timeline.t[run.timeline.t.length - 1]; }));
+      var longest = Math.max.apply(null, runs.map(function (run) { return window.GilTimeline.span(run.timeline); }));
       var pair = h("div", {"class": "demo-pair"}, [table]), stack = h("div", {"class": "demo-pair-timelines"});
       results.forEach(function (r, i) {  // one time scale for both, type of one size
         var timeline = window.GilTimeline.render(runs[i].timeline, {compact: true, span: longest});
@@ -292,7 +293,6 @@
     figure.gil = {cell: cell, run: run, picker: picker, inputs: inputs, status: status, out: out, groups: {}};
     run.addEventListener("click", function () { start(figure); });
 
-    var recorded = RECORDED.filter(function (r) { return r.cell === cell.id; });
     if (cell.browser === "only") {  // the browser is where it runs, live server or not
       picker.hidden = true;
       run.textContent = "▶ Run in your browser";
@@ -309,34 +309,43 @@
         figure.gil.groups.all = names;
         picker.appendChild(option("all", "all, side by side"));
       }
+    } else if (!(cell.browser && window.GilPyodide)) {
+      run.disabled = true;
+      controls.querySelectorAll("label").forEach(function (label) { label.hidden = true; });  // nothing to run
+      run.title = "Needs the live server: " + whyServer(cell);
+      figure.appendChild(h("div", {"class": "demo-note", text: "Live runs need the server: " + whyServer(cell) +
+        ". Showing the recorded run."}));
     } else {
-      recorded.forEach(function (r, i) { picker.appendChild(option(i, r.interpreter.name + " · " + r.machine.name)); });
-      // the same options from the recordings, machine by machine (the build picked the interpreters)
+      run.textContent = "▶ Run in your browser";
+    }
+  }
+
+  /* A cell's recorded results, once loaded: the static site's picker (each recorded run, and the deck's
+   * side-by-side options machine by machine, as the build picked the interpreters), and the first of them
+   * unless the slide already shows a run. */
+  function showRecorded(figure, found) {
+    var cell = figure.gil.cell, picker = figure.gil.picker, out = figure.gil.out;
+    var results = found.results;
+    figure.setAttribute("data-recorded", results.length);
+    if (!live && cell.browser !== "only") {
+      results.forEach(function (r, i) { picker.appendChild(option(i, r.interpreter.name + " · " + r.machine.name)); });
       var pairs = {};
-      (RECORDED_COMPARE[cell.id] || []).forEach(function (c) {
+      found.compare.forEach(function (c) {
         var value = c.name + "@" + c.machine;
         pairs[value] = c.interpreters.map(function (name) {
-          return recorded.filter(function (r) { return r.machine.name === c.machine && r.interpreter.name === name; })[0];
+          return results.filter(function (r) { return r.machine.name === c.machine && r.interpreter.name === name; })[0];
         });
         picker.appendChild(option(value, "recorded: " + c.interpreters.join(" vs ") + ", side by side"));
       });
       picker.addEventListener("change", function () {
         if (pairs[picker.value]) return showComparison(figure, pairs[picker.value]);
-        var r = recorded[Number(picker.value)];
+        var r = results[Number(picker.value)];
         show(figure, r, "recorded on " + r.machine.name + ", " + r.recorded_at);
       });
-      if (!(cell.browser && window.GilPyodide)) {
-        run.disabled = true;
-        controls.querySelectorAll("label").forEach(function (label) { label.hidden = true; });  // nothing to run
-        run.title = "Needs the live server: " + whyServer(cell);
-        figure.appendChild(h("div", {"class": "demo-note", text: "Live runs need the server: " + whyServer(cell) +
-          ". Showing the recorded run."}));
-      } else {
-        run.textContent = "▶ Run in your browser";
-      }
       if (!picker.options.length) picker.hidden = true;
     }
-    if (recorded.length) show(figure, recorded[0], "recorded on " + recorded[0].machine.name + ", " + recorded[0].recorded_at);
+    if (figure.gil.shown) return;
+    if (results.length) show(figure, results[0], "recorded on " + results[0].machine.name + ", " + results[0].recorded_at);
     else if (!live && cell.browser !== "only") out.appendChild(h("div", {"class": "demo-note", text: "No recorded run yet (make record)."}));
   }
 
@@ -355,27 +364,68 @@
     }).catch(function () { return null; });
   }
 
-  /* The recorded results are not on the first slide's path: results.js is loaded once reveal.js has shown
-   * the first slide and the browser has painted it; a PDF export (print-pdf) waits for them instead. */
-  function recorded(deck, print) {
-    var shown = print || deck.isReady() ? Promise.resolve() : new Promise(function (resolve) {
-      deck.on("ready", function () { requestAnimationFrame(function () { setTimeout(resolve); }); });
-    });
-    return shown.then(function () {
-      return new Promise(function (resolve, reject) {
-        var script = document.createElement("script");  // a script, not fetch: works from file:// too
-        script.src = "results.js";
-        script.onload = function () { resolve(window.GIL_RESULTS || {}); };
-        script.onerror = function () { reject(new Error("could not load the recorded results (results.js)")); };
+  /* Recorded results come one file per cell (results/<id>.js, a script: works from file:// too), loaded when
+   * its slide is shown or next, with the cells its chart compares it with: never on the first slide's path,
+   * and ten machines' results cost a slide only its own cells'. A PDF export (print-pdf) loads them all. */
+  function record(id) {
+    if (!recorded[id]) {
+      recorded[id] = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = "results/" + id + ".js";
+        script.onload = function () {  // it adds the cell's results to window.GIL_RESULTS, which claims.js reads too
+          resolve({results: GIL_RESULTS.results.filter(function (r) { return r.cell === id; }),
+                   compare: GIL_RESULTS.compare[id]});
+        };
+        script.onerror = function () { reject(new Error("could not load the recorded results (" + script.src + ")")); };
         document.head.appendChild(script);
+      }).then(function (found) {
+        found.results.forEach(function (result) {
+          var key = knownKey(result.cell, result.interpreter.name, result.params);
+          if (!known[key]) known[key] = result;
+        });
+        return found;
       });
-    }).then(function (results) {
-      RECORDED = results.results || [];
-      RECORDED_COMPARE = results.compare || {};
-      RECORDED.forEach(function (result) {
-        var key = knownKey(result.cell, result.interpreter.name, result.params);
-        if (!known[key]) known[key] = result;
+    }
+    return recorded[id];
+  }
+
+  function showRecordedIn(slide) {
+    var figures = Array.prototype.filter.call(slide ? slide.querySelectorAll("figure.demo-cell") : [], function (f) {
+      return f.gil && !f.gil.asked;
+    });
+    var ids = {};  // the slide's cells, the cells their charts compare them with, and those its claims name
+    var claims = (window.GIL_CELLS || {}).claims || [];
+    Array.prototype.forEach.call(slide && figures.length ? slide.querySelectorAll(".claim[data-claim]") : [], function (element) {
+      var claim = claims[Number(element.getAttribute("data-claim"))];
+      (claim ? claim.refs : []).forEach(function (ref) { ids[ref.cell] = true; });
+    });
+    figures.forEach(function (figure) {
+      var cell = figure.gil.cell;
+      figure.gil.asked = true;  // once per figure
+      Object.keys(CELLS).forEach(function (id) {
+        if (id === cell.id || (cell.group && CELLS[id].group === cell.group && !CELLS[id].hidden)) ids[id] = true;
       });
+    });
+    return Promise.all(Object.keys(ids).map(function (id) { return record(id).catch(function () {}); }))
+      .then(function () {
+        return Promise.all(figures.map(function (figure) {
+          return record(figure.gil.cell.id).then(function (found) { showRecorded(figure, found); },
+                                                 function (error) { showError(figure, error.message); });
+        }));
+      });
+  }
+
+  function recordedNear(deck, print) {
+    if (print) return Promise.all(deck.getSlides().map(showRecordedIn));
+    var slides = deck.getSlides();
+    var current = deck.getCurrentSlide();
+    return showRecordedIn(current).then(function () { return showRecordedIn(slides[slides.indexOf(current) + 1]); });
+  }
+
+  /* Until reveal.js has shown the first slide and the browser has painted it (a PDF export does not wait). */
+  function firstSlideShown(deck, print) {
+    return print || deck.isReady() ? Promise.resolve() : new Promise(function (resolve) {
+      deck.on("ready", function () { requestAnimationFrame(function () { setTimeout(resolve); }); });
     });
   }
 
@@ -388,10 +438,13 @@
       id: "gil-demos",
       init: function (deck) {
         var print = /print-pdf/i.test(location.search);
-        var ready = Promise.all([detectServer(), recorded(deck, print)]).then(function (found) {
+        var ready = Promise.all([detectServer(), firstSlideShown(deck, print)]).then(function (found) {
           live = found[0];
-          document.documentElement.setAttribute("data-demos", live ? "live" : "static");
           document.querySelectorAll("figure.demo-cell").forEach(setup);
+          deck.on("slidechanged", function () { recordedNear(deck, false); });
+          return recordedNear(deck, print);
+        }).then(function () {
+          document.documentElement.setAttribute("data-demos", live ? "live" : "static");
           // Reveal.initialize({"gil-demos": {runKey: "R"}}): a letter reveal.js does not use itself
           var key = String((deck.getConfig()["gil-demos"] || {}).runKey || "R").toUpperCase();
           deck.addKeyBinding({keyCode: key.charCodeAt(0), key: key, description: "Run the demo on this slide"}, function () {

@@ -1,7 +1,10 @@
 /* Thread timelines in the style of Beazley's GIL visualisations: one row per thread, filled where the
  * thread was on a CPU (as the kernel counted it, sampled from outside the process). Each thread has a role
  * (main, worker, process, runtime) and the timeline its overlap and parallelism, all from the runner.
- * GilTimeline.render(timeline) → an <svg> element; GilTimeline.busy(timeline) → per-row busy intervals. */
+ * A timeline has `intervals` intervals of `step_s` seconds; each thread's `on_cpu` is its share of each on
+ * CPU in per cent, a run of k idle ones written -k (demos/sampler.py), none for the runtime's threads.
+ * GilTimeline.render(timeline) → an <svg> element; GilTimeline.busy(timeline) → per-row busy intervals;
+ * GilTimeline.span(timeline) → its length in seconds. */
 (function () {
   "use strict";
   var SVG = "http://www.w3.org/2000/svg";
@@ -17,31 +20,33 @@
   }
 
   /* Fraction of each interval a thread spent on CPU. */
-  function shares(timeline, thread) {
-    var t = timeline.t;
-    return thread.on_cpu.map(function (cpu, i) {
-      var width = t[i] - (i ? t[i - 1] : 0);
-      return width > 0 ? Math.min(1, cpu / width) : 0;
+  function shares(thread) {
+    var out = [];
+    thread.on_cpu.forEach(function (value) {
+      if (value >= 0) out.push(value / 100);
+      else for (var k = 0; k < -value; k++) out.push(0);
     });
+    return out;
   }
+
+  function span(timeline) { return timeline.intervals * timeline.step_s; }
 
   /* The threads worth a row: the cell's worker threads always (an idle or stalled worker is the point of
    * some slides), its main thread and processes only if they did real work. The JVM's own threads (role
    * runtime: GC, JIT compilers) stay in the result, not on the slide. */
   function rows(timeline) {
-    var own = timeline.threads.filter(function (th) { return th.role !== "runtime"; });
+    var own = timeline.threads.filter(function (th) { return th.role !== "runtime" && th.on_cpu; });
     var most = Math.max.apply(null, own.map(function (th) { return th.cpu_s; }).concat([0]));
     return own.filter(function (th) { return th.role === "worker" || th.cpu_s >= 0.05 * most; });
   }
 
   /* Per shown row, the indexes of intervals inside the cell's timed region where the thread was busy (>50%). */
   function busy(timeline) {
-    var t = timeline.t, start = timeline.cell_start_s || 0, end = timeline.cell_end_s || t[t.length - 1];
+    var step = timeline.step_s, start = timeline.cell_start_s || 0, end = timeline.cell_end_s || span(timeline);
     return rows(timeline).map(function (thread) {
       var out = [];
-      shares(timeline, thread).forEach(function (share, i) {
-        var from = i ? t[i - 1] : 0;
-        if (share > 0.5 && from >= start && t[i] <= end) out.push(i);
+      shares(thread).forEach(function (share, i) {
+        if (share > 0.5 && i * step >= start && (i + 1) * step <= end) out.push(i);
       });
       return out;
     });
@@ -62,7 +67,7 @@
       sets = sets.filter(function (_, i) { return workers[i]; });
       shown = shown.filter(function (_, i) { return workers[i]; });
     }
-    var t = timeline.t, total = (options && options.span) || t[t.length - 1] || 1;
+    var step = timeline.step_s, total = (options && options.span) || span(timeline) || 1;
     var height = shown.length * (ROW + GAP) + AXIS * (compact ? 1 : 2) + 4;
     var svg = el("svg", {"class": "timeline", viewBox: "0 0 " + (LABEL + WIDTH + 10) + " " + height,
                          role: "img", "aria-label": "per-thread CPU timeline"});
@@ -78,14 +83,13 @@
       g.appendChild(el("text", {x: LABEL - 8, y: y + ROW - 5, "text-anchor": "end"}, thread.name + " · " + thread.tid));
       g.appendChild(el("rect", {"class": "lane", x: LABEL, y: y, width: WIDTH, height: ROW}));
       // merge neighbouring intervals of the same shade so a long run is one rectangle
-      var s = shares(timeline, thread), i = 0;
+      var s = shares(thread), i = 0;
       while (i < s.length) {
         var shade = Math.round(s[i] * 4) / 4, j = i;
         while (j + 1 < s.length && Math.round(s[j + 1] * 4) / 4 === shade) j++;
         if (shade > 0) {
-          var from = i ? t[i - 1] : 0;
-          g.appendChild(el("rect", {x: x(from), y: y, width: Math.max(0.5, x(t[j]) - x(from)), height: ROW,
-                                    fill: COLOURS[r % COLOURS.length], "fill-opacity": shade}));
+          g.appendChild(el("rect", {x: x(i * step), y: y, width: Math.max(0.5, x((j + 1) * step) - x(i * step)),
+                                    height: ROW, fill: COLOURS[r % COLOURS.length], "fill-opacity": shade}));
         }
         i = j + 1;
       }
@@ -114,5 +118,5 @@
     return svg;
   }
 
-  window.GilTimeline = {render: render, busy: busy, rows: rows};
+  window.GilTimeline = {render: render, busy: busy, rows: rows, span: span};
 })();

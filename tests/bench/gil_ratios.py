@@ -9,6 +9,7 @@ import time
 from demos import interpreters, manifest
 from demos.request import check_request
 from demos.runner import run_cell
+from demos.sampler import shares
 
 ROUNDS = 5
 CELLS = manifest.cells_by_id(manifest.load())
@@ -103,17 +104,17 @@ def bursts():
     """Median length of a thread's uninterrupted on-CPU run in the two-thread countdown, vs the switch interval."""
     run = cell_s("countdown-threads", TOTAL_WORK=20_000_000)
     timeline, lengths = run["timeline"], []
-    t = [0.0] + timeline["t"]
+    step = timeline["step_s"]
     for thread in timeline["threads"]:
-        if thread["name"] == "main thread":
+        if thread["role"] != "worker":
             continue
         start = None
-        for i, cpu in enumerate(thread["on_cpu"]):
-            busy = cpu > 0.5 * (t[i + 1] - t[i])
+        for i, share in enumerate(shares(thread["on_cpu"])):
+            busy = share > 0.5
             if busy and start is None:
-                start = t[i]
+                start = i * step
             elif not busy and start is not None:
-                lengths.append(t[i] - start)
+                lengths.append(i * step - start)
                 start = None
     print(f"  timeline burst length under the GIL: median {statistics.median(lengths) * 1000:.1f} ms over "
           f"{len(lengths)} bursts; sys.getswitchinterval() = {sys.getswitchinterval() * 1000:.1f} ms")

@@ -45,7 +45,7 @@ def get(url):
 def viewers(url, stop, count=100):
     """Viewers that load the deck, then poll the API once a second, until told to stop (loopback only)."""
     def viewer():
-        for path in ("/", "/cells.js", "/results.js", "/live.js", "/api/cells", "/api/interpreters"):
+        for path in ("/", "/cells.js", f"/results/{CELL}.js", "/live.js", "/api/cells", "/api/interpreters"):
             get(url + path)
         while not stop.wait(1.0):
             get(url + "/api/machine")
