@@ -139,7 +139,7 @@ class Builder:
         if key != self.results_key:
             recorded = results.load(self.results_dir)
             self.renderer = Renderer(self.deck, shown_results.shown(recorded, cells), self.katex,
-                                     deck.claims, deck.charts)
+                                     deck.claims, deck.charts, cells)
             self.results_pages = {
                 f"results/{cell}.js": RESULTS_JS.format(cell=json.dumps(cell), compare=json.dumps(found["compare"]),
                                                         results=json.dumps(found["results"]))

@@ -7,7 +7,7 @@ from markdown.extensions.md_in_html import MarkdownInHtmlExtension
 from markdown.extensions.sane_lists import SaneListExtension
 from markdown.extensions.tables import TableExtension
 
-from deck import claims, code, fragments, images, mathematics, results
+from deck import claims, code, demo_again, fragments, images, mathematics, results
 from deck.source import Source
 from demos import results as recorded_results
 
@@ -16,16 +16,17 @@ class Renderer:
     """One Markdown instance for a deck, reset per slide; unchanged slides come from a cache (for --watch).
 
     Every extension gets what it needs as config: `source` (the lines being converted, where they are in
-    the deck, their fences), the recorded results, the claims and charts, the KaTeX renderer (deck.katex.Katex: its owner closes
+    the deck, their fences), the recorded results, the claims and charts, the cells, the KaTeX renderer (deck.katex.Katex: its owner closes
     it). A new feature is one more line here.
     """
 
-    def __init__(self, path, recorded, katex, deck_claims=(), deck_charts=()):
+    def __init__(self, path, recorded, katex, deck_claims=(), deck_charts=(), cells=()):
         self.source = Source(path)
         self.images = images.ImagesExtension(source=self.source)
         self.md = markdown.Markdown(extensions=[
             TableExtension(), AttrListExtension(), MarkdownInHtmlExtension(), SaneListExtension(),
             code.CodeExtension(source=self.source),
+            demo_again.DemoAgainExtension(cells=list(cells), source=self.source),
             mathematics.MathExtension(source=self.source, katex=katex),
             fragments.FragmentsExtension(),
             self.images,

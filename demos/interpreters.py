@@ -169,13 +169,13 @@ def published(interp):
 
 def comparisons(cell, interps):
     """The cell's side-by-side options (`compare-NAME="SEL | SEL"`) among interps: for each option, the
-    newest interpreter matching each selector, by name; an option where a selector matches none, or two
-    pick the same interpreter, is left out."""
+    newest interpreter matching each selector, by name. A selector that matches none here is left out (a
+    host without a free-threaded build still compares the rest); so is an option left with fewer than two."""
     options = {}
     for name, terms in cell["compare"].items():
         picked = [selectors.newest(selectors.parse(term), interps) for term in terms]
-        names = [interp["name"] for interp in picked if interp]
-        if len(names) == len(terms) == len(set(names)):
+        names = list(dict.fromkeys(interp["name"] for interp in picked if interp))
+        if len(names) >= 2:
             options[name] = names
     return options
 

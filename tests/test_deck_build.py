@@ -157,3 +157,22 @@ def test_a_mistake_names_file_and_line_exits_2_and_keeps_the_last_site(tmp_path,
     assert first.startswith(f"{deck}:{line}: ") and message in first, done.stderr
     assert ((out / "index.html").read_text(), os.stat(out / "index.html").st_ino) == before
     assert [p for p in os.listdir(tmp_path) if p.startswith(".site-")] == []  # no half-built folder left
+
+
+@pytest.mark.parametrize("directive, message", [
+    ("[[demo: nope]]", "[[demo: nope]] names no demo cell"),
+    ("[[demo: a compare=gil]]", "the cell declares no compare-gil="),
+], ids=["unknown-cell", "undeclared-option"])
+def test_a_cell_shown_again_must_exist_with_its_option(tmp_path, directive, message):
+    deck = tmp_path / "deck.md"
+    deck.write_text(f"# A\n\n```python {{#a .demo}}\nx = 1\n```\n\n---\n\n# B\n\n{directive}\n")
+    done = build("--deck", str(deck), "--out", str(tmp_path / "site"))
+    assert done.returncode == 2 and done.stderr.startswith(f"{deck}:11: ") and message in done.stderr, done.stderr
+
+
+def test_a_cell_shown_again_is_a_figure_of_that_cell_with_its_option(tmp_path):
+    deck = tmp_path / "deck.md"
+    deck.write_text('# A\n\n```python {#a .demo compare-x="2.7 | 3"}\nx = 1\n```\n\n---\n\n# B\n\n[[demo: a compare=x]]\n')
+    assert build("--deck", str(deck), "--out", str(tmp_path / "site")).returncode == 0
+    html = (tmp_path / "site" / "index.html").read_text()
+    assert '<figure class="demo-cell demo-again" id="cell-a-again-x" data-cell="a" data-compare="x"></figure>' in html

@@ -138,22 +138,35 @@
     return result.runs.filter(function (r) { return r.timeline && r.timeline.threads.length; }).pop();
   }
 
-  /* Several interpreters on one cell: a table of their numbers; for two (a side-by-side option of the deck,
-   * e.g. an old GIL against a new one) both timelines too, one above the other on the same time scale. */
+  function gilLabel(interp) {  // as `python -m demos interpreters` labels it
+    if (interp.free_threaded) return "free-threaded" + (interp.gil_enabled ? " (GIL on)" : "");
+    return interp.gil_enabled ? "yes" : "no";
+  }
+
+  /* Several interpreters on one cell: a table of their numbers (with the cell's time over its baseline's
+   * on the same interpreter, when it has one); for two to four (a side-by-side option of the deck, e.g. an
+   * old GIL against a new one, or with and without a GIL) their timelines too, one above the other on one
+   * time scale. */
   function showComparison(figure, results) {
     var out = figure.gil.out;
     figure.gil.shown = true;
-    var table = h("table", {"class": "demo-compare"}, [h("tr", {}, ["interpreter", "cell time", "CPU", "context switches"].map(function (t) { return h("th", {text: t}); }))]);
+    var baseline = figure.gil.cell.baseline;
+    var head = ["interpreter", "GIL", "cell time"].concat(baseline ? ["÷ " + baseline] : [], ["CPU", "context switches"]);
+    var table = h("table", {"class": "demo-compare"}, [h("tr", {}, head.map(function (t) { return h("th", {text: t}); }))]);
     results.forEach(function (r) {
-      var row = h("tr", {title: "show this interpreter's details"}, [r.interpreter.name, secs(r.summary.median_cell_s),
-        (r.summary.cpu_utilisation || 0).toFixed(2) + "×", String(Math.round(r.summary.voluntary_ctxt || 0))].map(function (t) { return h("td", {text: t}); }));
+      var base = baseline && known[knownKey(baseline, r.interpreter.name, r.params)];
+      var ratio = base && base.summary.median_cell_s && r.summary.median_cell_s ?
+        (r.summary.median_cell_s / base.summary.median_cell_s).toFixed(2) + "×" : "–";
+      var row = h("tr", {title: "show this interpreter's details"}, [r.interpreter.name, gilLabel(r.interpreter),
+        secs(r.summary.median_cell_s)].concat(baseline ? [ratio] : [], [(r.summary.cpu_utilisation || 0).toFixed(2) + "×",
+        String(Math.round(r.summary.voluntary_ctxt || 0))]).map(function (t) { return h("td", {text: t}); }));
       row.addEventListener("click", function () {  // details of one interpreter, the table stays
         show(figure, r, (live ? "live, " : "recorded on " + r.machine.name + ", ") + r.recorded_at);
         out.insertBefore(table, out.firstChild);
       });
       table.appendChild(row);
     });
-    var runs = results.length === 2 && window.GilTimeline ? results.map(timelineRun) : [];
+    var runs = results.length >= 2 && results.length <= 4 && window.GilTimeline ? results.map(timelineRun) : [];
     if (runs.length && runs.every(Boolean)) {
       var longest = Math.max.apply(null, runs.map(function (run) { return window.GilTimeline.span(run.timeline); }));
       var pair = h("div", {"class": "demo-pair"}, [table]), stack = h("div", {"class": "demo-pair-timelines"});
@@ -183,7 +196,7 @@
     return values;
   }
 
-  function follow(figure, eventsUrl, job) {
+  function follow(figure, eventsUrl, job, quiet) {
     following[job] = true;
     return new Promise(function (resolve, reject) {
       var events = new EventSource(eventsUrl), status = figure.gil.status;
@@ -194,8 +207,11 @@
       events.addEventListener("done", function (e) {
         events.close();
         var result = data(e).result;
-        show(figure, result, "live, " + result.recorded_at);
-        followClaims(figure, [result]);
+        if (quiet) remember(result);  // another cell's run (a baseline): known, not shown
+        else {
+          show(figure, result, "live, " + result.recorded_at);
+          followClaims(figure, [result]);
+        }
         resolve(result);
       });
       events.addEventListener("error", function (e) {
@@ -205,12 +221,14 @@
     });
   }
 
-  function post(figure, python) {
-    var body = {params: params(figure)};
+  /* A run of the figure's cell, or (cellId) of another cell the figure needs, e.g. the baseline of a
+   * side-by-side run, which is not shown but remembered (its time is the table's denominator). */
+  function post(figure, python, cellId) {
+    var body = {params: params(figure)}, quiet = cellId && cellId !== figure.gil.cell.id;
     if (python) body.python = python;
     var headers = {"Content-Type": "application/json"};
     // no token here: `?token=` became an HttpOnly cookie, which same-origin requests carry by themselves
-    return fetch("api/cells/" + figure.gil.cell.id + "/runs", {method: "POST", headers: headers, body: JSON.stringify(body)})
+    return fetch("api/cells/" + (cellId || figure.gil.cell.id) + "/runs", {method: "POST", headers: headers, body: JSON.stringify(body)})
       .then(function (answer) {
         return answer.json().then(function (json) {
           if (!answer.ok) throw new Error(json.error || "HTTP " + answer.status);
@@ -218,6 +236,7 @@
         });
       })
       .then(function (job) {
+        if (quiet) return follow(figure, job.events_url, job.job, true);
         if (job.cached) show(figure, job.cached.result, "previous run, recorded at " + job.cached.recorded_at + " — a fresh run is on its way");
         if (channel) channel.postMessage({type: "job", cell: figure.gil.cell.id, job: job.job, events: job.events_url});
         return follow(figure, job.events_url, job.job);
@@ -230,8 +249,10 @@
     var failures = [];  // one interpreter failing leaves the others' numbers on the slide
     return names.reduce(function (chain, name) {
       return chain.then(function () {
-        return post(figure, name).then(function (r) { results.push(r); },
-                                       function (error) { failures.push(name + ": " + error.message); });
+        var baseline = figure.gil.cell.baseline;  // its time on the same interpreter: threads ÷ sequential
+        return (baseline ? post(figure, name, baseline) : Promise.resolve())
+          .then(function () { return post(figure, name); })
+          .then(function (r) { results.push(r); }, function (error) { failures.push(name + ": " + error.message); });
       });
     }, Promise.resolve()).then(function () {
       if (results.length) showComparison(figure, results);
@@ -309,6 +330,7 @@
         figure.gil.groups.all = names;
         picker.appendChild(option("all", "all, side by side"));
       }
+      if (compare[figure.getAttribute("data-compare")]) picker.value = figure.getAttribute("data-compare");
     } else if (!(cell.browser && window.GilPyodide)) {
       run.disabled = true;
       controls.querySelectorAll("label").forEach(function (label) { label.hidden = true; });  // nothing to run
@@ -345,6 +367,13 @@
       if (!picker.options.length) picker.hidden = true;
     }
     if (figure.gil.shown) return;
+    var wanted = Object.keys(pairs || {}).filter(function (value) {  // data-compare: that option, as recorded here
+      return value.split("@")[0] === figure.getAttribute("data-compare") && pairs[value].every(Boolean);
+    })[0];
+    if (wanted) {
+      picker.value = wanted;
+      return showComparison(figure, pairs[wanted]);
+    }
     if (results.length) show(figure, results[0], "recorded on " + results[0].machine.name + ", " + results[0].recorded_at);
     else if (!live && cell.browser !== "only") out.appendChild(h("div", {"class": "demo-note", text: "No recorded run yet (make record)."}));
   }
