@@ -12,7 +12,7 @@ from demos import claims
 from tests.conftest import ARTIFACTS, ROOT
 from tests.live_server import live_server
 from tests.test_claims import CELLS, parse, result
-from tests.test_live_browser import go_to_cell
+from tests.test_live_browser import go_to_cell, open_deck
 
 pytestmark = pytest.mark.browser
 
@@ -88,11 +88,7 @@ def test_the_browser_and_python_agree(static_page, text, results):
 @pytest.fixture(scope="module")
 def live_page(browser):
     with live_server() as url:  # serves site/, which `make test` builds first
-        page = browser.new_page(viewport={"width": 1280, "height": 800})
-        page.errors = []
-        page.on("pageerror", lambda e: page.errors.append(str(e)))
-        page.goto(url + "/")
-        page.wait_for_function("document.documentElement.dataset.demos === 'live'")
+        page = open_deck(browser, url)
         yield page
         page.close()
 

@@ -15,14 +15,20 @@ def server():
         yield url
 
 
-@pytest.fixture
-def page(browser, server):
+def open_deck(browser, url):
+    """The deck from the live server in a new page that collects its errors, once the demos plugin is live."""
     page = browser.new_page(viewport={"width": 1280, "height": 800})
     page.errors = []
     page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: page.errors.append(str(e)))
-    page.goto(server + "/")
+    page.goto(url + "/")
     page.wait_for_function("document.documentElement.dataset.demos === 'live'")
+    return page
+
+
+@pytest.fixture
+def page(browser, server):
+    page = open_deck(browser, server)
     yield page
     page.close()
 
