@@ -3,6 +3,7 @@ change (watchfiles), and push each finished build to open pages (server-sent eve
 same slide."""
 import functools
 import os
+import signal
 import threading
 import time
 
@@ -82,6 +83,9 @@ def rebuild(builder, builds, changes):
 
 
 def watch(builder, port):
+    # Ctrl-C stops it, even when started from a shell that ignores SIGINT in background jobs (as
+    # non-interactive shells do): Python keeps an inherited SIG_IGN, and watchfiles would never see it.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     builds = Builds(builder.generation)
     paths = [path for path in (builder.deck, SLIDES, builder.results_dir) if os.path.exists(path)]
     with static_server(os.path.abspath(builder.out), port, functools.partial(WatchHandler, builds=builds)) as url:
