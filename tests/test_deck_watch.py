@@ -58,8 +58,8 @@ class Watcher:
 
     def stop(self):
         self.proc.send_signal(signal.SIGINT)  # as Ctrl-C: it closes its KaTeX process and leaves
-        try:  # generous: a loaded CI machine once took more than 15 s here
-            assert self.proc.wait(timeout=60) == 0
+        try:
+            assert self.proc.wait(timeout=15) == 0
         finally:
             self.proc.kill()
             self.proc.stdout.close()
