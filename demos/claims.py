@@ -246,7 +246,7 @@ def latest(results):
     keep = {}
     for result in results:
         keep[(result["machine"]["name"], result["interpreter"]["name"], result["cell"],
-              json.dumps(result.get("params", {}), sort_keys=True))] = result
+              tuple(sorted(result.get("params", {}).items())))] = result
     return list(keep.values())
 
 
@@ -262,7 +262,8 @@ def _units(claim, results):
     a group of their own; an evaluation takes one interpreter per group, and each result in turn as the
     anchor whose parameters the others must share."""
     refs = claim["refs"]
-    groups = list(dict.fromkeys(json.dumps(ref["on"]) for ref in refs))
+    group_of = [json.dumps(ref["on"]) for ref in refs]  # a ref's own selector, as a key
+    groups = list(dict.fromkeys(group_of))
     units, seen = [], set()
     for machine in sorted({r["machine"]["name"] for r in results}):
         here = [r for r in results if r["machine"]["name"] == machine and r["cell"] in {x["cell"] for x in refs}]
@@ -274,12 +275,12 @@ def _units(claim, results):
             selector = json.loads(group) or claim["on"]
             names = [n for n, i in interps.items() if _interp_matches(selector, i)
                      and any(r["interpreter"]["name"] == n and r["cell"] == ref["cell"]
-                             for r in here for ref in refs if json.dumps(ref["on"]) == group)]
+                             for r in here for ref, of in zip(refs, group_of) if of == group)]
             choices.append(names)
         for binding in itertools.product(*choices):
             where = dict(zip(groups, binding))
             pools = [[r for r in here if r["cell"] == ref["cell"] and r["interpreter"]["name"] ==
-                      where[json.dumps(ref["on"])] and _fits(r, ref, {})] for ref in refs]
+                      where[of] and _fits(r, ref, {})] for ref, of in zip(refs, group_of)]
             for anchor, pool in enumerate(pools):
                 for first in pool:
                     chosen = [None] * len(refs)
