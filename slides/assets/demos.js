@@ -11,6 +11,7 @@
   var live = null;            // {runsOn, compareOn} when a server answers
   var known = {};             // "cell|interpreter" → latest result, for the group charts
   var following = {};         // job id → true: each window follows a job once
+  var reveal = null;          // the deck, once the plugin is started
   var channel = "BroadcastChannel" in window ? new BroadcastChannel("gil-demos") : null;
 
   function h(tag, attrs, children) {
@@ -119,6 +120,12 @@
     if (row.childNodes.length) out.appendChild(row);
     if (run.stdout && run.stdout.trim()) out.appendChild(output(figure.gil.cell, run.stdout.trim()));
     figure.gil.status.textContent = "";
+    relayout();
+  }
+
+  /* reveal.js centres a slide by the height it had when shown: again, now that a result changed it. */
+  function relayout() {
+    if (reveal) reveal.layout();
   }
 
   /* A cell's printed output: as text, or (output=latex) as the math it prints, rendered by the local KaTeX. */
@@ -134,8 +141,10 @@
     figure.gil.out.appendChild(h("div", {"class": "demo-error", role: "alert", text: message}));
   }
 
+  /* The run whose timeline stands for a result: the median one (by cell time), as a recording keeps it. */
   function timelineRun(result) {
-    return result.runs.filter(function (r) { return r.timeline && r.timeline.threads.length; }).pop();
+    var runs = result.runs.filter(function (r) { return r.timeline && r.timeline.threads.length; });
+    return runs.sort(function (a, b) { return (a.cell_s || 0) - (b.cell_s || 0); })[Math.floor(runs.length / 2)];
   }
 
   function gilLabel(interp) {  // as `python -m demos interpreters` labels it
@@ -143,11 +152,43 @@
     return interp.gil_enabled ? "yes" : "no";
   }
 
+  /* Interpreters in a headline: CPython by its version (2.7, 3.13), the others by name (PyPy, Jython);
+   * their full names where that would make two alike. */
+  function shortNames(interps) {
+    var names = interps.map(function (i) {
+      var version = i.version.split(".").slice(0, 2).join(".") + (i.free_threaded ? "t" : "");
+      return i.implementation === "CPython" ? version : i.implementation;
+    });
+    var distinct = names.filter(function (name, k) { return names.indexOf(name) === k; });
+    return distinct.length === names.length ? names : interps.map(function (i) { return i.name; });
+  }
+
+  /* Timelines of one cell on several interpreters, one above the other: each from its own cell's start
+   * (interpreter and JVM start-up left out) on the scale of the longest, at one type size (≥ 14 px on the
+   * canvas), the time axis under the last. */
+  var PAIR_LANES = 400;  // the lanes' width in canvas px: beside the table, within the 1100 px canvas
+  function stackedTimelines(results, runs) {
+    var region = runs.map(function (run) {
+      var t = run.timeline, timed = t.cell_start_s !== null && t.cell_start_s !== undefined && t.cell_end_s;
+      return timed ? {from: t.cell_start_s, span: t.cell_end_s - t.cell_start_s} : {from: 0, span: window.GilTimeline.span(t)};
+    });
+    var longest = Math.max.apply(null, region.map(function (r) { return r.span; }));
+    var stack = h("div", {"class": "demo-pair-timelines"});
+    results.forEach(function (r, i) {
+      var timeline = window.GilTimeline.render(runs[i].timeline, {compact: true, from: region[i].from, span: longest,
+                                                                  width: PAIR_LANES, axis: i === results.length - 1});
+      var gil = gilLabel(r.interpreter);
+      stack.appendChild(h("div", {"class": "demo-pair-timeline", "data-interpreter": r.interpreter.name}, [
+        h("div", {"class": "demo-pair-name", text: [r.interpreter.name, {yes: "GIL", no: "no GIL"}[gil] || gil,
+                                                     secs(r.summary.median_cell_s)].join(" · ")}), timeline]));
+    });
+    return stack;
+  }
+
   /* Several interpreters on one cell: a table of their numbers (with the cell's time over its baseline's
    * on the same interpreter, when it has one); for two to four (a side-by-side option of the deck, e.g. an
-   * old GIL against a new one, or with and without a GIL) their timelines too, one above the other on one
-   * time scale. */
-  function showComparison(figure, results) {
+   * old GIL against a new one, or with and without a GIL) their timelines too (stackedTimelines). */
+  function showComparison(figure, results, recorded) {
     var out = figure.gil.out;
     figure.gil.shown = true;
     var baseline = figure.gil.cell.baseline;
@@ -161,29 +202,23 @@
         secs(r.summary.median_cell_s)].concat(baseline ? [ratio] : [], [(r.summary.cpu_utilisation || 0).toFixed(2) + "×",
         String(Math.round(r.summary.voluntary_ctxt || 0))]).map(function (t) { return h("td", {text: t}); }));
       row.addEventListener("click", function () {  // details of one interpreter, the table stays
-        show(figure, r, (live ? "live, " : "recorded on " + r.machine.name + ", ") + r.recorded_at);
+        show(figure, r, (recorded ? "recorded on " + r.machine.name + ", " : "live, ") + r.recorded_at);
         out.insertBefore(table, out.firstChild);
       });
       table.appendChild(row);
     });
     var runs = results.length >= 2 && results.length <= 4 && window.GilTimeline ? results.map(timelineRun) : [];
     if (runs.length && runs.every(Boolean)) {
-      var longest = Math.max.apply(null, runs.map(function (run) { return window.GilTimeline.span(run.timeline); }));
-      var pair = h("div", {"class": "demo-pair"}, [table]), stack = h("div", {"class": "demo-pair-timelines"});
-      results.forEach(function (r, i) {  // one time scale for both, type of one size
-        var timeline = window.GilTimeline.render(runs[i].timeline, {compact: true, span: longest});
-        stack.appendChild(h("div", {"class": "demo-pair-timeline", "data-interpreter": r.interpreter.name},
-                            [h("div", {"class": "demo-where", text: r.interpreter.name}), timeline]));
-      });
-      pair.appendChild(stack);
+      var names = shortNames(results.map(function (r) { return r.interpreter; }));
       out.textContent = "";
-      out.appendChild(h("div", {"class": "demo-stats"}, [h("span", {"class": "demo-headline", text: results.map(function (r) {
-        return r.interpreter.name.replace("cpython-", "") + " " + secs(r.summary.median_cell_s);
-      }).join(" vs ")})]));  // the pair's headline, in body-size type like a single result's
-      out.appendChild(pair);
-      return;
+      out.appendChild(h("div", {"class": "demo-stats"}, [h("span", {"class": "demo-headline", text: results.map(function (r, i) {
+        return names[i] + " " + secs(r.summary.median_cell_s);
+      }).join(results.length > 2 ? " · " : " vs ")})]));  // the headline, in body-size type like a single result's
+      out.appendChild(h("div", {"class": "demo-pair"}, [table, stackedTimelines(results, runs)]));
+      return relayout();
     }
     out.insertBefore(table, out.firstChild);
+    relayout();
   }
 
   /* ---- running ---- */
@@ -344,35 +379,37 @@
 
   /* A cell's recorded results, once loaded: the static site's picker (each recorded run, and the deck's
    * side-by-side options machine by machine, as the build picked the interpreters), and the first of them
-   * unless the slide already shows a run. */
+   * unless the slide already shows a run; a figure with a side-by-side option of its own (data-compare)
+   * shows that option as recorded on the machine where it found the most interpreters. */
   function showRecorded(figure, found) {
     var cell = figure.gil.cell, picker = figure.gil.picker, out = figure.gil.out;
-    var results = found.results;
+    var results = found.results, pairs = {};
     figure.setAttribute("data-recorded", results.length);
+    (found.compare || []).forEach(function (c) {
+      pairs[c.name + "@" + c.machine] = c.interpreters.map(function (name) {
+        return results.filter(function (r) { return r.machine.name === c.machine && r.interpreter.name === name; })[0];
+      });
+    });
     if (!live && cell.browser !== "only") {
       results.forEach(function (r, i) { picker.appendChild(option(i, r.interpreter.name + " · " + r.machine.name)); });
-      var pairs = {};
-      found.compare.forEach(function (c) {
-        var value = c.name + "@" + c.machine;
-        pairs[value] = c.interpreters.map(function (name) {
-          return results.filter(function (r) { return r.machine.name === c.machine && r.interpreter.name === name; })[0];
-        });
-        picker.appendChild(option(value, "recorded: " + c.interpreters.join(" vs ") + ", side by side"));
+      Object.keys(pairs).forEach(function (value) {
+        picker.appendChild(option(value, "recorded: " + pairs[value].map(function (r) { return r.interpreter.name; })
+          .join(" vs ") + ", side by side"));
       });
       picker.addEventListener("change", function () {
-        if (pairs[picker.value]) return showComparison(figure, pairs[picker.value]);
+        if (pairs[picker.value]) return showComparison(figure, pairs[picker.value], true);
         var r = results[Number(picker.value)];
         show(figure, r, "recorded on " + r.machine.name + ", " + r.recorded_at);
       });
       if (!picker.options.length) picker.hidden = true;
     }
     if (figure.gil.shown) return;
-    var wanted = Object.keys(pairs || {}).filter(function (value) {  // data-compare: that option, as recorded here
+    var wanted = Object.keys(pairs).filter(function (value) {
       return value.split("@")[0] === figure.getAttribute("data-compare") && pairs[value].every(Boolean);
-    })[0];
+    }).sort(function (a, b) { return pairs[b].length - pairs[a].length; })[0];
     if (wanted) {
-      picker.value = wanted;
-      return showComparison(figure, pairs[wanted]);
+      if (!live) picker.value = wanted;  // live, the picker keeps the option as this host's interpreters give it
+      return showComparison(figure, pairs[wanted], true);
     }
     if (results.length) show(figure, results[0], "recorded on " + results[0].machine.name + ", " + results[0].recorded_at);
     else if (!live && cell.browser !== "only") out.appendChild(h("div", {"class": "demo-note", text: "No recorded run yet (make record)."}));
@@ -466,6 +503,7 @@
     return {
       id: "gil-demos",
       init: function (deck) {
+        reveal = deck;
         var print = /print-pdf/i.test(location.search);
         var ready = Promise.all([detectServer(), firstSlideShown(deck, print)]).then(function (found) {
           live = found[0];

@@ -9,7 +9,7 @@
   "use strict";
   var SVG = "http://www.w3.org/2000/svg";
   // drawn about 1:1 on the 1100×760 canvas, so that 15-unit labels read as ≥ 14 px (demos.css)
-  var ROW = 20, GAP = 4, LABEL = 160, WIDTH = 560, AXIS = 20;
+  var ROW = 20, GAP = 4, LABEL = 160, WIDTH = 560, AXIS = 20, RIGHT = 28;  // RIGHT: room for half the last tick's label
   var COLOURS = ["#2a76dd", "#e67e22", "#27ae60", "#8e44ad", "#c0392b", "#16a085"];
 
   function el(name, attrs, text) {
@@ -58,22 +58,28 @@
     return 120;
   }
 
-  /* options.compact: the worker threads only and no legend, for two timelines side by side;
-   * options.span: seconds the time axis covers (the longer of two, so that both share one scale). */
+  /* options.compact: the worker threads only and no legend, for timelines side by side;
+   * options.from, options.span: the seconds the time axis starts at and covers (timelines side by side each
+   * start at their own cell's start, on the longest one's scale); options.axis false: no time axis (it is
+   * drawn under the last of a stack); options.width: the lanes' width, so that a narrower timeline keeps
+   * its type size instead of being scaled down. */
   function render(timeline, options) {
-    var compact = options && options.compact, shown = rows(timeline), sets = busy(timeline);
+    options = options || {};
+    var compact = options.compact, shown = rows(timeline), sets = busy(timeline);
     var workers = shown.map(function (thread) { return thread.role === "worker"; });
     if (compact && workers.indexOf(true) >= 0) {
       sets = sets.filter(function (_, i) { return workers[i]; });
       shown = shown.filter(function (_, i) { return workers[i]; });
     }
-    var step = timeline.step_s, total = (options && options.span) || span(timeline) || 1;
-    var height = shown.length * (ROW + GAP) + AXIS * (compact ? 1 : 2) + 4;
-    var svg = el("svg", {"class": "timeline", viewBox: "0 0 " + (LABEL + WIDTH + 10) + " " + height,
+    var step = timeline.step_s, from = options.from || 0, total = options.span || span(timeline) || 1;
+    var width = options.width || WIDTH, axis = options.axis !== false;
+    var height = shown.length * (ROW + GAP) + (axis ? AXIS : 0) * (compact ? 1 : 2) + 4;
+    var svg = el("svg", {"class": "timeline", viewBox: "0 0 " + (LABEL + width + RIGHT) + " " + height,
+                         width: LABEL + width + RIGHT, height: height,  // its size where CSS does not scale it
                          role: "img", "aria-label": "per-thread CPU timeline"});
-    var x = function (s) { return LABEL + (s / total) * WIDTH; };
+    var x = function (s) { return LABEL + Math.min(1, Math.max(0, (s - from) / total)) * width; };
     if (timeline.cell_start_s !== null && timeline.cell_start_s !== undefined) {
-      svg.appendChild(el("rect", {"class": "timed", x: x(timeline.cell_start_s), y: 0, height: height - AXIS,
+      svg.appendChild(el("rect", {"class": "timed", x: x(timeline.cell_start_s), y: 0, height: height - (axis ? AXIS : 4),
                                   width: Math.max(1, x(timeline.cell_end_s) - x(timeline.cell_start_s))}));
     }
     shown.forEach(function (thread, r) {
@@ -81,13 +87,13 @@
       var g = el("g", {"class": "timeline-row", "data-name": thread.name, "data-tid": thread.tid,
                        "data-role": thread.role || "", "data-busy-intervals": sets[r].length});
       g.appendChild(el("text", {x: LABEL - 8, y: y + ROW - 5, "text-anchor": "end"}, thread.name + " · " + thread.tid));
-      g.appendChild(el("rect", {"class": "lane", x: LABEL, y: y, width: WIDTH, height: ROW}));
+      g.appendChild(el("rect", {"class": "lane", x: LABEL, y: y, width: width, height: ROW}));
       // merge neighbouring intervals of the same shade so a long run is one rectangle
       var s = shares(thread), i = 0;
       while (i < s.length) {
         var shade = Math.round(s[i] * 4) / 4, j = i;
         while (j + 1 < s.length && Math.round(s[j + 1] * 4) / 4 === shade) j++;
-        if (shade > 0) {
+        if (shade > 0 && x((j + 1) * step) > x(i * step)) {  // outside the axis' span: not drawn
           g.appendChild(el("rect", {x: x(i * step), y: y, width: Math.max(0.5, x((j + 1) * step) - x(i * step)),
                                     height: ROW, fill: COLOURS[r % COLOURS.length], "fill-opacity": shade}));
         }
@@ -96,9 +102,9 @@
       svg.appendChild(g);
     });
     var step = niceStep(total), axisY = shown.length * (ROW + GAP) + 2;
-    for (var tick = 0; tick <= total + 1e-9; tick += step) {
-      svg.appendChild(el("line", {"class": "tick", x1: x(tick), x2: x(tick), y1: axisY, y2: axisY + 4}));
-      svg.appendChild(el("text", {"class": "tick-label", x: x(tick), y: axisY + AXIS - 2, "text-anchor": "middle"},
+    for (var tick = 0; axis && tick <= total + 1e-9; tick += step) {
+      svg.appendChild(el("line", {"class": "tick", x1: x(from + tick), x2: x(from + tick), y1: axisY, y2: axisY + 4}));
+      svg.appendChild(el("text", {"class": "tick-label", x: x(from + tick), y: axisY + AXIS - 2, "text-anchor": "middle"},
                          step < 1 ? Math.round(tick * 1000) + " ms" : tick.toFixed(step < 10 ? 1 : 0) + " s"));
     }
     if (!compact) {
