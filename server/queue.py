@@ -68,6 +68,8 @@ class RunQueue:
                     return other, True
             if len(self.pending) >= self.max_queued:
                 raise QueueFull(f"{len(self.pending)} runs are already queued; try again when one is done")
+            # said before the worker can see the job: a client's events always begin with queued
+            job.emit("queued", {"job": job.id, "position": len(self.pending) + 1})
             self.pending.append(job)
             self.jobs[job.id] = job
             while len(self.jobs) > self.jobs_kept:
@@ -79,7 +81,6 @@ class RunQueue:
                 self.worker = threading.Thread(target=self._work, name="run-worker", daemon=True)
                 self.worker.start()
             self.wake.notify()
-        job.emit("queued", {"job": job.id, "position": self.position(job)})
         return job, False
 
     def get(self, job_id):
