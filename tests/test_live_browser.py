@@ -93,7 +93,7 @@ def test_old_gil_against_the_current_one_side_by_side(page):
     go_to_cell(page, "countdown-threads")
     figure = page.locator("#cell-countdown-threads")
     figure.locator("select.demo-python").select_option("old-new")  # the deck's compare-old-new=
-    figure.locator("input[name=TOTAL_WORK]").fill("1000000")
+    figure.locator("input[name=TOTAL_WORK]").fill("3000000")  # threads that live long enough to be found by the sampler on a loaded machine
     figure.locator("button.demo-run").click()
     page.wait_for_function("document.querySelector('#cell-countdown-threads table.demo-compare')", timeout=60_000)
     names = figure.locator("table.demo-compare td:first-child").all_inner_texts()
