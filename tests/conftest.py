@@ -34,3 +34,11 @@ def installed(selector):
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
+
+
+def watch_errors(page):
+    """The page, with `page.errors`: every console error and uncaught exception it reports from now on."""
+    page.errors = []
+    page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    return page

@@ -3,7 +3,7 @@ import os
 
 import pytest
 
-from tests.conftest import ARTIFACTS
+from tests.conftest import ARTIFACTS, watch_errors
 from tests.live_server import live_server
 
 pytestmark = pytest.mark.browser
@@ -17,10 +17,7 @@ def server():
 
 def open_deck(browser, url):
     """The deck from the live server in a new page that collects its errors, once the demos plugin is live."""
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
-    page.errors = []
-    page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page = watch_errors(browser.new_page(viewport={"width": 1280, "height": 800}))
     page.goto(url + "/")
     page.wait_for_function("document.documentElement.dataset.demos === 'live'")
     return page

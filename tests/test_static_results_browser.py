@@ -5,7 +5,7 @@ import pytest
 
 from deck.browser import static_server
 from deck.build import Builder
-from tests.conftest import ARTIFACTS, ROOT
+from tests.conftest import ARTIFACTS, ROOT, watch_errors
 from tests.test_live_browser import run_from_the_speaker_view
 
 pytestmark = pytest.mark.browser
@@ -22,10 +22,7 @@ def site(tmp_path_factory):
 
 
 def test_recorded_runs_of_each_interpreter_with_timeline_and_group_chart(site, browser):
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
-    errors = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
+    page = watch_errors(browser.new_page(viewport={"width": 1280, "height": 800}))
     with static_server(site) as url:
         page.goto(url)
         page.wait_for_function("document.documentElement.dataset.demos === 'static'")
@@ -51,7 +48,7 @@ def test_recorded_runs_of_each_interpreter_with_timeline_and_group_chart(site, b
         assert cell.locator("svg.group-chart rect").count() >= 2
         page.screenshot(path=os.path.join(ARTIFACTS, "static-countdown-threads-2.7.png"))
     page.close()
-    assert errors == []
+    assert page.errors == []
 
 
 def test_a_browser_run_from_the_speaker_view_shows_in_both_windows(site, browser):

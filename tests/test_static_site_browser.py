@@ -9,7 +9,7 @@ import pytest
 
 from deck.browser import static_server
 from demos.results import save
-from tests.conftest import ARTIFACTS, ROOT
+from tests.conftest import ARTIFACTS, ROOT, watch_errors
 
 pytestmark = pytest.mark.browser
 
@@ -36,10 +36,8 @@ def site(tmp_path_factory):
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    page.errors, page.outside = [], []
-    page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page = watch_errors(context.new_page())
+    page.outside = []
 
     def guard(route):
         host = urlparse(route.request.url).hostname

@@ -4,6 +4,7 @@ import secrets
 import pytest
 
 from server.guard import COOKIE
+from tests.conftest import watch_errors
 from tests.live_server import live_server
 from tests.test_live_browser import go_to_cell
 
@@ -20,10 +21,7 @@ def server():
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 800})  # its own cookie jar
-    page = context.new_page()
-    page.errors = []
-    page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page = watch_errors(context.new_page())
     yield page
     context.close()
 

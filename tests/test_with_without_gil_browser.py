@@ -11,7 +11,7 @@ import pytest
 from deck.browser import static_server
 from deck.build import Builder
 from demos.results import save
-from tests.conftest import ARTIFACTS, ROOT, installed
+from tests.conftest import ARTIFACTS, ROOT, installed, watch_errors
 from tests.test_live_browser import page, server  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
@@ -109,10 +109,7 @@ def recorded_site(tmp_path_factory):
 
 def test_the_static_site_shows_the_recorded_runs_with_and_without_a_gil(browser, recorded_site):
     site, names, jython, machine = recorded_site
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
-    errors = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
+    page = watch_errors(browser.new_page(viewport={"width": 1280, "height": 800}))
     with static_server(site) as url:
         page.goto(url)
         page.wait_for_function("document.documentElement.dataset.demos === 'static'")
@@ -121,7 +118,7 @@ def test_the_static_site_shows_the_recorded_runs_with_and_without_a_gil(browser,
         check_the_comparison(page, figure, names, jython)
         page.screenshot(path=os.path.join(ARTIFACTS, "static-with-without-gil.png"))
     page.close()
-    assert errors == []
+    assert page.errors == []
 
 
 def test_a_side_by_side_option_keeps_the_interpreters_found_here():
