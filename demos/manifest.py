@@ -26,8 +26,9 @@ def load(deck=paths.DECK):
     """Parse the deck's Markdown (without rendering it); a mistake raises deck.errors.DeckError."""
     with open(deck, encoding="utf-8") as f:
         lines = f.read().split("\n")
-    cells = collect_cells(find_fences(lines, deck), deck)
-    return assemble(deck, cells, claims=claims.collect(lines, deck, cells))
+    fences = find_fences(lines, deck)
+    cells = collect_cells(fences, deck)
+    return assemble(deck, cells, claims=claims.collect(lines, deck, cells, fences=fences))
 
 
 def read(site_dir):
