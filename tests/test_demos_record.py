@@ -1,12 +1,9 @@
 """The recorder's plan (record=, sweep-) and its interleaving of runs that are compared with each other."""
-import os
-
 import pytest
 
 from demos import interpreters, manifest
 from demos.record import batches, plan, run_batch
 from demos.request import check_request
-from tests.conftest import ROOT
 from tests.test_deck_build import build
 
 CELLS = manifest.load()["cells"]
